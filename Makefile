@@ -1,0 +1,34 @@
+# One virtual environment per checkout: `tui` and `scenarios` are also names of small, old PyPI
+# packages, so Cookline never goes into a shared site-packages.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.cookline-installed
+
+.PHONY: run test lint bench snapshots screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(STAMP)
+
+run: $(STAMP)  ## set up, then open Cookline
+	$(BIN)/cookline
+
+test: $(STAMP)  ## set up, then lint and run the whole test suite
+	$(BIN)/ruff check scenarios tui tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check scenarios tui tests benchmarks
+	$(BIN)/ruff format --check scenarios tui tests benchmarks
+
+bench: $(STAMP)  ## speed figures, as ratios to baselines measured in the same run
+	$(BIN)/python -m benchmarks
+
+snapshots: $(STAMP)  ## accept new snapshot pictures (look at them first)
+	$(BIN)/python -m pytest tests --snapshot-update
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,76 @@
+"""A kitchen of its own: a child process whose life is recorded like a thread's.
+
+Children are started with an explicit ``spawn`` context: never ``fork`` a process that may hold
+threads and locks. Each child ties its life to its parent and runs the probe on the same queue.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable
+from multiprocessing.queues import SimpleQueue
+from typing import Any
+
+from scenarios import probe
+from scenarios.lifeline import quiet, tie_to_parent
+from scenarios.model import State
+
+_ctx = multiprocessing.get_context("spawn")
+
+
+def _child_entry(queue: SimpleQueue | None, actor: int, name: str, chunk_iters: int,
+                 parent_pid: int, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    tie_to_parent(parent_pid)
+    quiet()
+    probe.setup(queue, actor, chunk_iters, main_thread_name=f"{name} · main")
+    probe.mark(actor, State.RUNNING)
+    main = probe.current_actor()
+    code = 0
+    try:
+        target(*args)
+    except BaseException:
+        probe.error(main, traceback.format_exc())
+        probe.mark(main, State.FAILED)
+        probe.mark(actor, State.FAILED)
+        code = 1
+    else:
+        probe.mark(main, State.DONE)
+        probe.mark(actor, State.DONE)
+    probe.flush()
+    os._exit(code)
+
+
+class Process:
+    """``probe.Process(target, name, args)``: like ``multiprocessing.Process``, but a kitchen."""
+
+    def __init__(self, target: Callable[..., Any], name: str, args: tuple[Any, ...] = ()) -> None:
+        self.name = name
+        self.actor = probe.new_id()
+        probe.declare_process(self.actor, name, probe.process_actor())
+        probe.mark(self.actor, State.NEW)
+        p = probe._P
+        self._proc = _ctx.Process(
+            target=_child_entry,
+            args=(p.queue, self.actor, name, p.chunk_iters, os.getpid(), target, args),
+            name=f"cookline-{name}",
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        probe.mark(self.actor, State.READY)
+        self._proc.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        with probe.waiting("join", self.name):
+            self._proc.join(timeout)
+        code = self._proc.exitcode
+        if code is not None and code != 0:
+            why = f"exit signal {-code}" if code < 0 else f"exit code {code}"
+            probe.error(self.actor, f"{self.name} ended with {why}")
+            probe.mark(self.actor, State.FAILED)
+
+    @property
+    def exitcode(self) -> int | None:
+        return self._proc.exitcode

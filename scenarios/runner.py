@@ -1,0 +1,262 @@
+"""The supervisor: start a scenario's worker tree, collect its events, end it cleanly.
+
+Three threads on the Cookline side, none in a worker:
+
+* the *supervisor* starts the worker and lives as long as the run (``PR_SET_PDEATHSIG`` fires when
+  the thread that started a child exits), watches the time limit, stalls, crashes and kills;
+* the *collector* reads batches off the queue and hands them to ``on_batch`` (the trace store);
+* the caller's thread, which may ``stop()`` or ``wait()``.
+
+Every ending -- done, failed, killed, stalled, timed out, stopped -- ends the same way: the whole
+tree is gone, every event sent before the end has been handed over, and a :class:`RunResult`
+says what happened in one line.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+
+from scenarios import probe
+from scenarios.affinity import choose_cpus
+from scenarios.catalogue import Scenario
+from scenarios.model import Reason, State
+from scenarios.transport import Meta, close_writer, reader_of, unpack
+from scenarios.worker import worker_main
+
+BatchSink = Callable[[Any, list[Meta]], None]
+"""Receives each batch: the int64 state array and the metadata list (possibly empty)."""
+
+_chunk_iters = 0
+
+
+def chunk_iterations() -> int:
+    """Calibrated once per Cookline process, so every worker of a session does equal work."""
+    global _chunk_iters
+    if not _chunk_iters:
+        _chunk_iters = probe.calibrate()
+    return _chunk_iters
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How a run ended."""
+
+    outcome: str
+    """``done``, ``failed``, ``killed``, ``stalled``, ``timeout`` or ``stopped``."""
+    message: str
+    """One line for the user."""
+    exit_code: int | None
+    """The worker's exit status (negative: killed by that signal)."""
+    error: str = ""
+    """The traceback of a failure, when the worker sent one."""
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "done"
+
+
+class Run:
+    """One scenario run. ``start()``, then ``wait()``; ``stop()`` from anywhere."""
+
+    def __init__(self, scenario: Scenario, params: dict[str, float], *,
+                 on_batch: BatchSink, cores: int | None = None, timeout: float | None = None,
+                 stall_after: float = 5.0, on_end: Callable[[RunResult], None] | None = None,
+                 on_start: Callable[[int], None] | None = None, probed: bool = True) -> None:
+        self.scenario = scenario
+        self.params = {**scenario.params, **params}
+        self.cpus = choose_cpus(cores)
+        self.timeout = timeout
+        self.stall_after = stall_after
+        self.on_batch = on_batch
+        self.on_end = on_end
+        self.on_start = on_start
+        self.probed = probed
+        self.t0 = 0
+        """``monotonic_ns`` just before the worker was started: time zero of the run."""
+        self.pid: int | None = None
+        self.result: RunResult | None = None
+        self.events = 0
+        self._last_batch = time.monotonic()
+        self._tails: dict[int, tuple[int, int]] = {}
+        self._errors: list[str] = []
+        self._stop = threading.Event()
+        self._stop_reason = ""
+        self._done = threading.Event()
+        self._started = threading.Event()
+        self._supervisor = threading.Thread(target=self._supervise, name="cookline-supervisor",
+                                            daemon=True)
+
+    # -- the caller's side ------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._supervisor.start()
+        self._started.wait(30)
+
+    def stop(self, why: str = "stopped by the user") -> None:
+        if not self._stop.is_set():
+            self._stop_reason = why
+            self._stop.set()
+
+    def wait(self, timeout: float | None = None) -> RunResult | None:
+        self._done.wait(timeout)
+        return self.result
+
+    @property
+    def finished(self) -> bool:
+        return self._done.is_set()
+
+    # -- the supervisor thread ---------------------------------------------------------------
+
+    def _supervise(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        queue = ctx.SimpleQueue() if self.probed else None
+        proc = ctx.Process(
+            target=worker_main,
+            args=(queue, self.scenario.entry, self.scenario.title, self.params, self.cpus,
+                  chunk_iterations(), os.getpid()),
+            name=f"cookline-worker-{self.scenario.id}",
+            daemon=False,
+        )
+        self.t0 = time.monotonic_ns()
+        if self.on_start is not None:
+            self.on_start(self.t0)
+        try:
+            proc.start()
+        except Exception as exc:  # noqa: BLE001 - reported as the run's result
+            self._finish(RunResult("failed", f"could not start the worker: {exc}", None), None)
+            return
+        self.pid = proc.pid
+        self._started.set()
+        collector = None
+        if queue is not None:
+            close_writer(queue)
+            collector = threading.Thread(target=self._collect, args=(queue,),
+                                         name="cookline-collector", daemon=True)
+            collector.start()
+        tree: set[int] = set()
+        outcome: tuple[str, str] | None = None
+        t_start = time.monotonic()
+        cpu_seen = -1.0
+        cpu_moved = time.monotonic()
+        while True:
+            proc.join(0.05)
+            if proc.exitcode is not None:
+                break
+            now = time.monotonic()
+            tree |= _descendants(proc.pid)
+            if self._stop.is_set():
+                outcome = ("stopped", self._stop_reason)
+                break
+            if self.timeout is not None and now - t_start > self.timeout:
+                outcome = ("timeout", f"stopped after the {self.timeout:g} s time limit")
+                break
+            cpu = _tree_cpu(proc.pid, tree)
+            if cpu > cpu_seen + 0.01:
+                cpu_seen, cpu_moved = cpu, now
+            quiet_for = min(now - self._last_batch, now - cpu_moved)
+            if quiet_for > self.stall_after and not self._announced_wait():
+                outcome = ("stalled", f"no event, no CPU and no announced wait for "
+                                      f"{self.stall_after:g} s")
+                break
+        if proc.exitcode is None:
+            tree |= _descendants(proc.pid)
+            proc.kill()  # our own child: reaped by join below, so its status is kept
+        _kill_tree(tree)
+        proc.join(5)
+        if collector is not None:
+            collector.join(5)
+        self._finish(self._judge(outcome, proc.exitcode), proc)
+
+    def _judge(self, outcome: tuple[str, str] | None, code: int | None) -> RunResult:
+        error = self._errors[-1] if self._errors else ""  # the worker's own, last to be sent
+        if outcome is not None:
+            return RunResult(outcome[0], outcome[1], code, error)
+        if code == 0:
+            return RunResult("done", "finished", code, error)
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return RunResult("killed", f"the worker was killed by {name}", code, error)
+        last = error.strip().splitlines()[-1] if error.strip() else f"exit code {code}"
+        return RunResult("failed", f"the scenario failed: {last}", code, error)
+
+    def _finish(self, result: RunResult, proc: Any) -> None:
+        self.result = result
+        self._started.set()
+        if proc is not None:
+            proc.close()
+        if self.on_end is not None:
+            self.on_end(result)
+        self._done.set()
+
+    def _announced_wait(self) -> bool:
+        """Every live thread last said it is waiting (sleep, I/O, join…): quiet, not stuck."""
+        tails = [s for s in self._tails.values() if s[0] not in (State.DONE, State.FAILED)]
+        return bool(tails) and all(s == State.WAITING and r != Reason.NONE for s, r in tails)
+
+    # -- the collector thread ----------------------------------------------------------------
+
+    def _collect(self, queue: Any) -> None:
+        reader = reader_of(queue)
+        while True:
+            try:
+                if not reader.poll(0.1):
+                    continue
+                states, meta, tail = queue.get()
+            except (EOFError, OSError):
+                return  # every writer is gone: the tree has exited
+            self._last_batch = time.monotonic()
+            if tail is not None:
+                self._tails[tail[0]] = (tail[1], tail[2])
+            meta = meta or []
+            for m in meta:
+                if m[0] == "error":
+                    self._errors.append(m[3])
+            arr = unpack(states)
+            self.events += len(arr) // 6
+            self.on_batch(arr, meta)
+
+
+def _descendants(pid: int) -> set[int]:
+    try:
+        return {c.pid for c in psutil.Process(pid).children(recursive=True)}
+    except psutil.Error:
+        return set()
+
+
+def _tree_cpu(pid: int, tree: set[int]) -> float:
+    total = 0.0
+    for p in (pid, *tree):
+        try:
+            t = psutil.Process(p).cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def _kill_tree(known: set[int]) -> None:
+    """SIGKILL every descendant of the worker ever seen, and wait until they are gone."""
+    procs = []
+    for p in known:
+        try:
+            procs.append(psutil.Process(p))
+        except psutil.Error:
+            pass
+    for p in procs:
+        try:
+            p.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(procs, timeout=3)

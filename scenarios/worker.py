@@ -1,0 +1,43 @@
+"""The root of a worker tree: the process Cookline starts for one scenario run."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import types
+import traceback
+from multiprocessing.queues import SimpleQueue
+
+from scenarios import probe
+from scenarios.lifeline import quiet, tie_to_parent
+from scenarios.model import State
+
+
+def worker_main(queue: SimpleQueue | None, entry: str, title: str, params: dict[str, float],
+                cpus: list[int], chunk_iters: int, parent_pid: int) -> None:
+    tie_to_parent(parent_pid)
+    quiet()
+    # Kitchens this worker spawns would re-import Cookline's (or pytest's) main module; they
+    # need none of it, and a bare __main__ lets them start in a fraction of the time.
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    os.sched_setaffinity(0, cpus)
+    root = os.getpid() << 24  # counter 0 of this pid: the kitchen itself
+    probe.setup(queue, root, chunk_iters)
+    probe.declare_process(root, title, 0)
+    probe.mark(root, State.RUNNING)
+    main = probe.current_actor()
+    code = 0
+    try:
+        module, _, func = entry.partition(":")
+        getattr(importlib.import_module(module), func)(params)
+    except BaseException:
+        probe.error(main, traceback.format_exc())
+        probe.mark(main, State.FAILED)
+        probe.mark(root, State.FAILED)
+        code = 1
+    else:
+        probe.mark(main, State.DONE)
+        probe.mark(root, State.DONE)
+    probe.flush()
+    os._exit(code)

@@ -1,0 +1,6 @@
+"""``python -m tui``: the same as the ``cookline`` command."""
+
+from tui.cli import entry
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,172 @@
+"""The ``cookline`` command: parse, dispatch, and turn every expected failure into one line.
+
+Imported by spawned workers' re-import of ``__main__`` too, so it imports nothing heavy at
+module level: each sub-command pulls in what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A mistake the user can fix; printed as ``cookline: message``."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _parser() -> argparse.ArgumentParser:
+    from scenarios import __version__
+
+    p = argparse.ArgumentParser(prog="cookline", description=(
+        "Watch how Python schedules work: coroutines, threads and processes in a kitchen."))
+    p.add_argument("--version", action="version", version=f"cookline {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("list", help="the kitchen scenarios")
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--headless", action="store_true",
+                        help="print a Gantt and a summary instead of opening the app")
+        sp.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
+        sp.add_argument("--width", type=int, default=None, help="output width (headless)")
+
+    run = sub.add_parser("run", help="run a scenario")
+    run.add_argument("scenario", help="scenario id (see `cookline list`)")
+    run.add_argument("--scale", type=float, default=1.0, help="durations × scale (default 1)")
+    run.add_argument("--cores", type=int, default=None, help="pin the worker tree to N CPUs")
+    run.add_argument("--record", metavar="FILE", help="save the run as a JSON Lines recording")
+    run.add_argument("--timeout", type=float, default=60.0, help="stop the run after S seconds")
+    run.add_argument("--stall", type=float, default=5.0,
+                     help="call the run stalled after S quiet seconds (no event, no CPU)")
+    common(run)
+
+    rep = sub.add_parser("replay", help="show a recording again")
+    rep.add_argument("file", help="a recording made with --record")
+    common(rep)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return cmd_list()
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "replay":
+            return cmd_replay(args)
+        return cmd_tour()
+    except CliError as exc:
+        print(f"cookline: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("cookline: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _console(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(width=args.width) if args.width else Console()
+
+
+def cmd_list() -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from scenarios.catalogue import SCENARIOS
+
+    table = Table(title="The kitchen", title_justify="left")
+    for col in ("id", "title", "model", "bound", "lesson"):
+        table.add_column(col, overflow="fold")
+    for s in SCENARIOS:
+        table.add_row(s.id, s.title, s.model, s.bound, s.lesson)
+    Console().print(table)
+    return 0
+
+
+def cmd_tour() -> int:
+    print("The live kitchen tour is coming in the app; meanwhile:\n"
+          "  cookline list                         the scenarios\n"
+          "  cookline run one-knife --headless     run one and print its timeline")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from scenarios.affinity import CoresError
+    from scenarios.catalogue import UnknownScenario, get
+    from tui import headless, session
+
+    try:
+        scenario = get(args.scenario)
+    except UnknownScenario as exc:
+        raise CliError(str(exc)) from None
+    if args.scale <= 0:
+        raise CliError(f"--scale {args.scale:g}: must be above 0")
+    if args.timeout <= 0:
+        raise CliError(f"--timeout {args.timeout:g}: must be above 0")
+    if args.record:
+        _check_writable(args.record)
+    console = _console(args)
+    try:
+        run, store = session.start(scenario, {"scale": args.scale}, cores=args.cores,
+                                   timeout=args.timeout, stall_after=args.stall)
+    except CoresError as exc:
+        raise CliError(str(exc)) from None
+    if not args.headless:
+        console.print("[dim](the live view comes with the app; here is the headless view)[/]")
+    try:
+        with console.status(f"running {scenario.id}…", spinner="dots"):
+            while run.wait(0.2) is None:
+                pass
+    except KeyboardInterrupt:
+        run.stop("stopped by the user (Ctrl-C)")
+        run.wait()
+    result = run.result
+    assert result is not None
+    headless.show(store, console, args.lang)
+    if args.record:
+        from tui import recording
+
+        recording.save(store, args.record)
+        console.print(f"[dim]recorded {store.events} events to {args.record}[/]")
+    return 0 if result.ok else 1
+
+
+def _check_writable(path: str) -> None:
+    import os
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise CliError(f"--record {path}: is a directory")
+    if not os.path.isdir(folder):
+        raise CliError(f"--record {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise CliError(f"--record {path}: cannot write in {folder}")
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from tui import headless, recording
+
+    try:
+        store = recording.load(args.file)
+    except recording.RecordingError as exc:
+        raise CliError(str(exc)) from None
+    if not args.headless:
+        _console(args).print("[dim](the live view comes with the app; here is the headless view)[/]")
+    headless.show(store, _console(args), args.lang)
+    return 0
+
+
+def entry() -> None:
+    """The console script: exit with main's status."""
+    sys.exit(main())
