@@ -89,7 +89,7 @@ def calibrate(target_ms: float = CHUNK_MS) -> int:
 class _ThreadProbe:
     """One thread's actor, buffer and last state; only its own thread touches it."""
 
-    __slots__ = ("actor", "buf", "meta", "last_flush", "state", "reason")
+    __slots__ = ("actor", "buf", "last_flush", "meta", "reason", "state")
 
     def __init__(self, actor: int) -> None:
         self.actor = actor
@@ -128,16 +128,24 @@ class _Probe:
             tp.meta.append(("str", lid, text))
         return lid
 
-    def declare(self, tp: _ThreadProbe, actor: int, kind: Kind, parent: int, name: str,
-                tid: int = 0) -> None:
+    def declare(
+        self, tp: _ThreadProbe, actor: int, kind: Kind, parent: int, name: str, tid: int = 0
+    ) -> None:
         """Announce an actor; flushed at once so its events never arrive before its name."""
         tp.meta.append(("actor", actor, int(kind), parent, name, self.pid, tid))
         self.flush(tp)
 
     # -- the hot path -------------------------------------------------------------------------
 
-    def emit(self, tp: _ThreadProbe, actor: int, state: int, reason: int = 0, label: int = 0,
-             t: int | None = None) -> None:
+    def emit(
+        self,
+        tp: _ThreadProbe,
+        actor: int,
+        state: int,
+        reason: int = 0,
+        label: int = 0,
+        t: int | None = None,
+    ) -> None:
         if self.queue is None:
             return
         if t is None:
@@ -170,15 +178,18 @@ class _Probe:
         except AttributeError:
             return self.adopt_current_thread()
 
-    def adopt_current_thread(self, actor: int | None = None, name: str | None = None) -> _ThreadProbe:
+    def adopt_current_thread(
+        self, actor: int | None = None, name: str | None = None
+    ) -> _ThreadProbe:
         """Give the calling thread an actor: a probe Thread's, or a new one for a stray thread."""
         cur = threading.current_thread()
         new = actor is None
         tp = _ThreadProbe(self.new_id() if actor is None else actor)
         self.local.tp = tp
         if self.queue is not None:
-            self.declare(tp, tp.actor, Kind.THREAD, self.process_actor, name or cur.name,
-                         cur.native_id or 0)
+            self.declare(
+                tp, tp.actor, Kind.THREAD, self.process_actor, name or cur.name, cur.native_id or 0
+            )
             if new:
                 self.emit(tp, tp.actor, State.RUNNING)
         return tp
@@ -187,8 +198,13 @@ class _Probe:
 _P = _Probe()
 
 
-def setup(queue: SimpleQueue | None, process_actor: int, chunk_iters: int, *,
-          main_thread_name: str = "Main thread") -> None:
+def setup(
+    queue: SimpleQueue | None,
+    process_actor: int,
+    chunk_iters: int,
+    *,
+    main_thread_name: str = "Main thread",
+) -> None:
     """Start the probe in this process (called by the worker entry points, not by scenarios)."""
     import os
 
@@ -298,7 +314,7 @@ class waiting:
     the GIL there costs the picture nothing.
     """
 
-    __slots__ = ("reason", "label", "tp")
+    __slots__ = ("label", "reason", "tp")
 
     def __init__(self, reason: str = "io", label: str | None = None) -> None:
         self.reason = _REASONS[reason]
@@ -390,7 +406,7 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
     the cook was busy.
     """
 
-    __slots__ = ("_coro", "actor", "_declared", "_due", "_thread")
+    __slots__ = ("_coro", "_declared", "_due", "_thread", "actor")
 
     def __init__(self, coro: Coroutine[Any, Any, Any], actor: int) -> None:
         self._coro = coro

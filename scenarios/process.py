@@ -20,8 +20,15 @@ from scenarios.model import State
 _ctx = multiprocessing.get_context("spawn")
 
 
-def _child_entry(queue: SimpleQueue | None, actor: int, name: str, chunk_iters: int,
-                 parent_pid: int, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _child_entry(
+    queue: SimpleQueue | None,
+    actor: int,
+    name: str,
+    chunk_iters: int,
+    parent_pid: int,
+    target: Callable[..., Any],
+    args: tuple[Any, ...],
+) -> None:
     tie_to_parent(parent_pid)
     quiet()
     probe.setup(queue, actor, chunk_iters, main_thread_name=f"{name} · main")

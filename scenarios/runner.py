@@ -14,6 +14,7 @@ says what happened in one line.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -67,10 +68,19 @@ class RunResult:
 class Run:
     """One scenario run. ``start()``, then ``wait()``; ``stop()`` from anywhere."""
 
-    def __init__(self, scenario: Scenario, params: dict[str, float], *,
-                 on_batch: BatchSink, cores: int | None = None, timeout: float | None = None,
-                 stall_after: float = 5.0, on_end: Callable[[RunResult], None] | None = None,
-                 on_start: Callable[[int], None] | None = None, probed: bool = True) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        params: dict[str, float],
+        *,
+        on_batch: BatchSink,
+        cores: int | None = None,
+        timeout: float | None = None,
+        stall_after: float = 5.0,
+        on_end: Callable[[RunResult], None] | None = None,
+        on_start: Callable[[int], None] | None = None,
+        probed: bool = True,
+    ) -> None:
         self.scenario = scenario
         self.params = {**scenario.params, **params}
         self.cpus = choose_cpus(cores)
@@ -83,6 +93,8 @@ class Run:
         self.t0 = 0
         """``monotonic_ns`` just before the worker was started: time zero of the run."""
         self.pid: int | None = None
+        self.seen_pids: set[int] = set()
+        """Every process of the worker tree seen while it ran (for leak checks)."""
         self.result: RunResult | None = None
         self.events = 0
         self._last_batch = time.monotonic()
@@ -92,8 +104,9 @@ class Run:
         self._stop_reason = ""
         self._done = threading.Event()
         self._started = threading.Event()
-        self._supervisor = threading.Thread(target=self._supervise, name="cookline-supervisor",
-                                            daemon=True)
+        self._supervisor = threading.Thread(
+            target=self._supervise, name="cookline-supervisor", daemon=True
+        )
 
     # -- the caller's side ------------------------------------------------------------------
 
@@ -121,8 +134,15 @@ class Run:
         queue = ctx.SimpleQueue() if self.probed else None
         proc = ctx.Process(
             target=worker_main,
-            args=(queue, self.scenario.entry, self.scenario.title, self.params, self.cpus,
-                  chunk_iterations(), os.getpid()),
+            args=(
+                queue,
+                self.scenario.entry,
+                self.scenario.title,
+                self.params,
+                self.cpus,
+                chunk_iterations(),
+                os.getpid(),
+            ),
             name=f"cookline-worker-{self.scenario.id}",
             daemon=False,
         )
@@ -131,7 +151,7 @@ class Run:
             self.on_start(self.t0)
         try:
             proc.start()
-        except Exception as exc:  # noqa: BLE001 - reported as the run's result
+        except Exception as exc:
             self._finish(RunResult("failed", f"could not start the worker: {exc}", None), None)
             return
         self.pid = proc.pid
@@ -139,8 +159,9 @@ class Run:
         collector = None
         if queue is not None:
             close_writer(queue)
-            collector = threading.Thread(target=self._collect, args=(queue,),
-                                         name="cookline-collector", daemon=True)
+            collector = threading.Thread(
+                target=self._collect, args=(queue,), name="cookline-collector", daemon=True
+            )
             collector.start()
         tree: set[int] = set()
         outcome: tuple[str, str] | None = None
@@ -153,6 +174,7 @@ class Run:
                 break
             now = time.monotonic()
             tree |= _descendants(proc.pid)
+            self.seen_pids |= tree | {proc.pid}
             if self._stop.is_set():
                 outcome = ("stopped", self._stop_reason)
                 break
@@ -164,11 +186,14 @@ class Run:
                 cpu_seen, cpu_moved = cpu, now
             quiet_for = min(now - self._last_batch, now - cpu_moved)
             if quiet_for > self.stall_after and not self._announced_wait():
-                outcome = ("stalled", f"no event, no CPU and no announced wait for "
-                                      f"{self.stall_after:g} s")
+                outcome = (
+                    "stalled",
+                    f"no event, no CPU and no announced wait for {self.stall_after:g} s",
+                )
                 break
         if proc.exitcode is None:
             tree |= _descendants(proc.pid)
+            self.seen_pids |= tree | {proc.pid}
             proc.kill()  # our own child: reaped by join below, so its status is kept
         _kill_tree(tree)
         proc.join(5)
@@ -250,13 +275,9 @@ def _kill_tree(known: set[int]) -> None:
     """SIGKILL every descendant of the worker ever seen, and wait until they are gone."""
     procs = []
     for p in known:
-        try:
+        with contextlib.suppress(psutil.Error):
             procs.append(psutil.Process(p))
-        except psutil.Error:
-            pass
     for p in procs:
-        try:
+        with contextlib.suppress(psutil.Error):
             p.kill()
-        except psutil.Error:
-            pass
     psutil.wait_procs(procs, timeout=3)

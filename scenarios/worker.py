@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import types
 import traceback
+import types
 from multiprocessing.queues import SimpleQueue
 
 from scenarios import probe
@@ -14,8 +14,15 @@ from scenarios.lifeline import quiet, tie_to_parent
 from scenarios.model import State
 
 
-def worker_main(queue: SimpleQueue | None, entry: str, title: str, params: dict[str, float],
-                cpus: list[int], chunk_iters: int, parent_pid: int) -> None:
+def worker_main(
+    queue: SimpleQueue | None,
+    entry: str,
+    title: str,
+    params: dict[str, float],
+    cpus: list[int],
+    chunk_iters: int,
+    parent_pid: int,
+) -> None:
     tie_to_parent(parent_pid)
     quiet()
     # Kitchens this worker spawns would re-import Cookline's (or pytest's) main module; they

@@ -24,16 +24,23 @@ class CliError(Exception):
 def _parser() -> argparse.ArgumentParser:
     from scenarios import __version__
 
-    p = argparse.ArgumentParser(prog="cookline", description=(
-        "Watch how Python schedules work: coroutines, threads and processes in a kitchen."))
+    p = argparse.ArgumentParser(
+        prog="cookline",
+        description=(
+            "Watch how Python schedules work: coroutines, threads and processes in a kitchen."
+        ),
+    )
     p.add_argument("--version", action="version", version=f"cookline {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("list", help="the kitchen scenarios")
 
     def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--headless", action="store_true",
-                        help="print a Gantt and a summary instead of opening the app")
+        sp.add_argument(
+            "--headless",
+            action="store_true",
+            help="print a Gantt and a summary instead of opening the app",
+        )
         sp.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
         sp.add_argument("--width", type=int, default=None, help="output width (headless)")
 
@@ -43,8 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--cores", type=int, default=None, help="pin the worker tree to N CPUs")
     run.add_argument("--record", metavar="FILE", help="save the run as a JSON Lines recording")
     run.add_argument("--timeout", type=float, default=60.0, help="stop the run after S seconds")
-    run.add_argument("--stall", type=float, default=5.0,
-                     help="call the run stalled after S quiet seconds (no event, no CPU)")
+    run.add_argument(
+        "--stall",
+        type=float,
+        default=5.0,
+        help="call the run stalled after S quiet seconds (no event, no CPU)",
+    )
     common(run)
 
     rep = sub.add_parser("replay", help="show a recording again")
@@ -95,9 +106,11 @@ def cmd_list() -> int:
 
 
 def cmd_tour() -> int:
-    print("The live kitchen tour is coming in the app; meanwhile:\n"
-          "  cookline list                         the scenarios\n"
-          "  cookline run one-knife --headless     run one and print its timeline")
+    print(
+        "The live kitchen tour is coming in the app; meanwhile:\n"
+        "  cookline list                         the scenarios\n"
+        "  cookline run one-knife --headless     run one and print its timeline"
+    )
     return 0
 
 
@@ -118,8 +131,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         _check_writable(args.record)
     console = _console(args)
     try:
-        run, store = session.start(scenario, {"scale": args.scale}, cores=args.cores,
-                                   timeout=args.timeout, stall_after=args.stall)
+        run, store = session.start(
+            scenario,
+            {"scale": args.scale},
+            cores=args.cores,
+            timeout=args.timeout,
+            stall_after=args.stall,
+        )
     except CoresError as exc:
         raise CliError(str(exc)) from None
     if not args.headless:
@@ -162,7 +180,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     except recording.RecordingError as exc:
         raise CliError(str(exc)) from None
     if not args.headless:
-        _console(args).print("[dim](the live view comes with the app; here is the headless view)[/]")
+        _console(args).print(
+            "[dim](the live view comes with the app; here is the headless view)[/]"
+        )
     headless.show(store, _console(args), args.lang)
     return 0
 

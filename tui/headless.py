@@ -66,8 +66,8 @@ def axis(start: int, end: int, cells: int, indent: int) -> Text:
             break
         col = int(t / span * (cells - 1))
         label = seconds(t) if t else "0"
-        if col + len(label) <= cells and all(c == " " for c in line[col:col + len(label) + 1]):
-            line[col:col + len(label)] = label
+        if col + len(label) <= cells and all(c == " " for c in line[col : col + len(label) + 1]):
+            line[col : col + len(label)] = label
             marks[col] = "┬"
         k += 1
     return Text(" " * indent + "".join(marks) + "\n" + " " * indent + "".join(line), style="dim")
@@ -102,7 +102,7 @@ def gantt(store: TraceStore, width: int) -> RenderableType:
     name_w = min(max((len(n) for n in names), default=8), max(12, width // 3))
     cells = max(10, width - name_w - 2)
     out = Text()
-    for (depth, a), name in zip(rows, names):
+    for (_, a), name in zip(rows, names, strict=True):
         label = name if len(name) <= name_w else name[: name_w - 1] + "…"
         out.append(label.ljust(name_w) + " │", style="bold" if a.kind == Kind.PROCESS else "")
         out.append_text(lane(store, a.index, start, end, cells))
@@ -113,8 +113,12 @@ def gantt(store: TraceStore, width: int) -> RenderableType:
 
 def legend() -> Text:
     t = Text("  ")
-    for st, word in ((State.RUNNING, "running"), (State.READY, "ready (no CPU/GIL)"),
-                     (State.WAITING, "waiting"), (State.FAILED, "failed")):
+    for st, word in (
+        (State.RUNNING, "running"),
+        (State.READY, "ready (no CPU/GIL)"),
+        (State.WAITING, "waiting"),
+        (State.FAILED, "failed"),
+    ):
         glyph, style = GLYPHS[st]
         t.append(glyph * 2, style=style)
         t.append(f" {word}   ")
@@ -134,8 +138,15 @@ def summary_table(store: TraceStore, s: Summary) -> Table:
         row = s.actors[a.index]
         end = row.final.name.lower() if row.final is not None else "—"
         style = "red" if row.final == State.FAILED else ""
-        table.add_row("  " * depth + a.name, a.kind.name.lower(), seconds(row.running),
-                      seconds(row.ready), seconds(row.waiting), end, style=style)
+        table.add_row(
+            "  " * depth + a.name,
+            a.kind.name.lower(),
+            seconds(row.running),
+            seconds(row.ready),
+            seconds(row.waiting),
+            end,
+            style=style,
+        )
     return table
 
 
@@ -161,12 +172,17 @@ def title(store: TraceStore) -> Text:
     m = h.get("machine", {})
     t = Text()
     t.append(h.get("title", h.get("scenario", "run")), style="bold")
-    t.append(f"  ({h.get('scenario', '?')}: {h.get('model', '?')}, {h.get('bound', '?')}-bound)",
-             style="dim")
+    t.append(
+        f"  ({h.get('scenario', '?')}: {h.get('model', '?')}, {h.get('bound', '?')}-bound)",
+        style="dim",
+    )
     gil = m.get("gil_enabled")
-    t.append(f"\nPython {m.get('python', '?')} {m.get('implementation', '')}"
-             f" · GIL {'on' if gil else 'off' if gil is not None else '?'}"
-             f" · CPUs used {m.get('cpus_used', '?')} of {m.get('cores', '?')}", style="dim")
+    t.append(
+        f"\nPython {m.get('python', '?')} {m.get('implementation', '')}"
+        f" · GIL {'on' if gil else 'off' if gil is not None else '?'}"
+        f" · CPUs used {m.get('cpus_used', '?')} of {m.get('cores', '?')}",
+        style="dim",
+    )
     return t
 
 
@@ -181,12 +197,22 @@ def outcome(store: TraceStore) -> Text:
 
 def view(store: TraceStore, width: int, lang: str = "en") -> RenderableType:
     s = store.summary()
-    parts: list[RenderableType] = [title(store), Text(""), gantt(store, width), legend(),
-                                   Text(""), figures(s), Text(""), summary_table(store, s)]
+    parts: list[RenderableType] = [
+        title(store),
+        Text(""),
+        gantt(store, width),
+        legend(),
+        Text(""),
+        figures(s),
+        Text(""),
+        summary_table(store, s),
+    ]
     if store.cues:
         cues = Text("\nnarration\n", style="dim")
         for t, _, en, ja in store.cues[:12]:
-            cues.append(f"  {seconds(t - store.bounds()[0]):>8}  {ja if lang == 'ja' and ja else en}\n")
+            cues.append(
+                f"  {seconds(t - store.bounds()[0]):>8}  {ja if lang == 'ja' and ja else en}\n"
+            )
         if len(store.cues) > 12:
             cues.append(f"  … {len(store.cues) - 12} more\n", style="dim")
         parts.append(cues)

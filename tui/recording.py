@@ -39,18 +39,34 @@ def records(store: TraceStore) -> Iterator[dict[str, Any]]:
     """Header, actors, then every timed record in time order (states before metadata at ties)."""
     yield {"format": FORMAT, "version": VERSION, **store.header}
     for a in store.actors:
-        yield {"type": "actor", "id": a.index, "kind": name_of(Kind, a.kind), "parent": a.parent,
-               "name": a.name, "pid": a.pid, "tid": a.tid}
+        yield {
+            "type": "actor",
+            "id": a.index,
+            "kind": name_of(Kind, a.kind),
+            "parent": a.parent,
+            "name": a.name,
+            "pid": a.pid,
+            "tid": a.tid,
+        }
     timed: list[tuple[int, int, dict[str, Any]]] = []
     for a in store.actors:
         for k in range(len(a)):
             st = a.state[k]
-            timed.append((a.t[k], 0, {
-                "type": "state", "t": a.t[k], "actor": a.index, "state": name_of(State, st),
-                "reason": name_of(Reason, a.reason[k]) if a.reason[k] else None,
-                "core": a.core[k] if a.core[k] >= 0 else None,
-                "label": store.labels[a.label[k]] or None,
-            }))
+            timed.append(
+                (
+                    a.t[k],
+                    0,
+                    {
+                        "type": "state",
+                        "t": a.t[k],
+                        "actor": a.index,
+                        "state": name_of(State, st),
+                        "reason": name_of(Reason, a.reason[k]) if a.reason[k] else None,
+                        "core": a.core[k] if a.core[k] >= 0 else None,
+                        "label": store.labels[a.label[k]] or None,
+                    },
+                )
+            )
     for t, actor, en, ja in store.cues:
         timed.append((t, 1, {"type": "cue", "t": t, "actor": actor, "text": en, "text_ja": ja}))
     for t, actor, name, v in store.values:
@@ -70,10 +86,22 @@ def records(store: TraceStore) -> Iterator[dict[str, Any]]:
 
 
 _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
-    "actor": {"id": (int,), "kind": (str,), "parent": (int, type(None)), "name": (str,),
-              "pid": (int,), "tid": (int,)},
-    "state": {"t": (int,), "actor": (int,), "state": (str,), "reason": (str, type(None)),
-              "core": (int, type(None)), "label": (str, type(None))},
+    "actor": {
+        "id": (int,),
+        "kind": (str,),
+        "parent": (int, type(None)),
+        "name": (str,),
+        "pid": (int,),
+        "tid": (int,),
+    },
+    "state": {
+        "t": (int,),
+        "actor": (int,),
+        "state": (str,),
+        "reason": (str, type(None)),
+        "core": (int, type(None)),
+        "label": (str, type(None)),
+    },
     "cue": {"t": (int,), "actor": (int,), "text": (str,), "text_ja": (str,)},
     "value": {"t": (int,), "actor": (int,), "name": (str,), "value": (int, float)},
     "error": {"t": (int,), "actor": (int,), "text": (str,)},
@@ -133,8 +161,9 @@ def _header(name: str, obj: dict[str, Any], store: TraceStore) -> None:
         raise RecordingError(name, 1, f'not a cookline recording (expected "format": "{FORMAT}")')
     version = obj.get("version")
     if version != VERSION:
-        raise RecordingError(name, 1, f"version {version!r} is not supported (this Cookline reads "
-                                      f"version {VERSION})")
+        raise RecordingError(
+            name, 1, f"version {version!r} is not supported (this Cookline reads version {VERSION})"
+        )
     for key in ("scenario", "machine"):
         if key not in obj:
             raise RecordingError(name, 1, f'header: missing field "{key}"')
@@ -149,8 +178,14 @@ def _enum(name: str, number: int, enum: type, field: str, value: str) -> int:
         raise RecordingError(name, number, f"{field}: {value!r} is not one of {allowed}") from None
 
 
-def _record(name: str, number: int, obj: dict[str, Any], store: TraceStore,
-            last_t: dict[int, int], parents: list[tuple[int, int | None]]) -> None:
+def _record(
+    name: str,
+    number: int,
+    obj: dict[str, Any],
+    store: TraceStore,
+    last_t: dict[int, int],
+    parents: list[tuple[int, int | None]],
+) -> None:
     kind = obj.get("type")
     if kind not in _FIELDS:
         known = ", ".join(_FIELDS)
@@ -164,8 +199,11 @@ def _record(name: str, number: int, obj: dict[str, Any], store: TraceStore,
             raise RecordingError(name, number, f"{kind}.{field}: expected {wanted}, got {v!r}")
     if kind == "actor":
         if obj["id"] != len(store.actors):
-            raise RecordingError(name, number, f"actor.id: expected {len(store.actors)} (ids count "
-                                               f"up from 0), got {obj['id']}")
+            raise RecordingError(
+                name,
+                number,
+                f"actor.id: expected {len(store.actors)} (ids count up from 0), got {obj['id']}",
+            )
         parent = obj["parent"]
         if parent is not None and parent < 0:
             raise RecordingError(name, number, f"actor.parent: {parent} is not an actor id")
@@ -185,8 +223,11 @@ def _record(name: str, number: int, obj: dict[str, Any], store: TraceStore,
         raise RecordingError(name, number, f"{kind}.t: negative time {t}")
     if kind == "state":
         if t < last_t.get(actor, 0):
-            raise RecordingError(name, number, f"state.t: {t} goes back in time for actor {actor} "
-                                               f"(last {last_t[actor]})")
+            raise RecordingError(
+                name,
+                number,
+                f"state.t: {t} goes back in time for actor {actor} (last {last_t[actor]})",
+            )
         last_t[actor] = t
         st = _enum(name, number, State, "state.state", obj["state"])
         reason = _enum(name, number, Reason, "state.reason", obj["reason"]) if obj["reason"] else 0

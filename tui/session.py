@@ -41,26 +41,43 @@ def header(scenario: Scenario, params: dict[str, float], cpus: list[int]) -> dic
         "bound": scenario.bound,
         "params": params,
         "machine": machine(cpus),
-        "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
 
-def start(scenario: Scenario, params: dict[str, float], *, cores: int | None = None,
-          timeout: float | None = None, stall_after: float = 5.0) -> tuple[Run, TraceStore]:
+def start(
+    scenario: Scenario,
+    params: dict[str, float],
+    *,
+    cores: int | None = None,
+    timeout: float | None = None,
+    stall_after: float = 5.0,
+) -> tuple[Run, TraceStore]:
     """Start a run that feeds a new store; the caller waits on the run or watches the store."""
     store = TraceStore()
 
     def ended(result: RunResult) -> None:
         with store.lock:
-            store.end = {"outcome": result.outcome, "message": result.message,
-                         "exit_code": result.exit_code}
+            store.end = {
+                "outcome": result.outcome,
+                "message": result.message,
+                "exit_code": result.exit_code,
+            }
             store.version += 1
 
     def started(t0: int) -> None:
         store.t0 = t0
 
-    run = Run(scenario, params, on_batch=store.ingest, cores=cores, timeout=timeout,
-              stall_after=stall_after, on_end=ended, on_start=started)
+    run = Run(
+        scenario,
+        params,
+        on_batch=store.ingest,
+        cores=cores,
+        timeout=timeout,
+        stall_after=stall_after,
+        on_end=ended,
+        on_start=started,
+    )
     store.header = header(scenario, run.params, run.cpus)
     run.start()
     return run, store

@@ -158,7 +158,7 @@ class TraceStore:
             label = self._label
             n = len(states)
             for i in range(0, n, STATE_WIDTH):
-                t, key, st, reason, core, lab = states[i:i + STATE_WIDTH]
+                t, key, st, reason, core, lab = states[i : i + STATE_WIDTH]
                 actor(key).append(t - t0, st, reason, core, label(lab))
             self.events += n // STATE_WIDTH
             self.version += 1
@@ -207,8 +207,16 @@ class TraceStore:
             e = ts[k + 1] if k + 1 < len(ts) else max(hi, s)
             if e < start or s > end:
                 continue
-            out.append(Span(s, e, State(actor.state[k]), actor.reason[k], actor.core[k],
-                            self.labels[actor.label[k]]))
+            out.append(
+                Span(
+                    s,
+                    e,
+                    State(actor.state[k]),
+                    actor.reason[k],
+                    actor.core[k],
+                    self.labels[actor.label[k]],
+                )
+            )
         return out
 
     def buckets(self, actor: Actor, start: int, end: int, n: int) -> list[int]:
@@ -291,12 +299,20 @@ class TraceStore:
             if a.kind == Kind.THREAD:
                 cpu += run
             last = State(a.state[-1]) if len(a) else None
-            actors.append(ActorSummary(a, run, ready, wait, a.t[0] if len(a) else 0,
-                                       a.t[-1] if len(a) else 0,
-                                       last if last in FINAL_STATES else None))
-        return Summary(wall, cpu, cpu / wall if wall else 0.0, _most_at_once(edges), per_core,
-                       actors)
-
+            actors.append(
+                ActorSummary(
+                    a,
+                    run,
+                    ready,
+                    wait,
+                    a.t[0] if len(a) else 0,
+                    a.t[-1] if len(a) else 0,
+                    last if last in FINAL_STATES else None,
+                )
+            )
+        return Summary(
+            wall, cpu, cpu / wall if wall else 0.0, _most_at_once(edges), per_core, actors
+        )
 
     def all_waiting_at(self, t: int, kinds: tuple[Kind, ...] = (Kind.TASK,)) -> int:
         """How many actors of these kinds were ``waiting`` at instant ``t``."""
@@ -313,7 +329,6 @@ class TraceStore:
             if a.name == name:
                 return a
         raise KeyError(name)
-
 
 
 def _most_at_once(edges: list[tuple[int, int]], hold: int = 5_000_000) -> int:

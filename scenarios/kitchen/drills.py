@@ -33,7 +33,9 @@ def run_burnt_dish(params: dict[str, float]) -> None:
 def run_frozen_cook(params: dict[str, float]) -> None:
     probe.rename("Frozen cook")
     probe.cpu_work(50 * params.get("scale", 1.0), "prepping")
-    probe.cue("The cook stares at the wall: no event, no CPU, no announced wait",
-              "コックが固まった：イベントもCPUも待ちの知らせもない")
+    probe.cue(
+        "The cook stares at the wall: no event, no CPU, no announced wait",
+        "コックが固まった：イベントもCPUも待ちの知らせもない",
+    )
     probe.flush()
     threading.Event().wait()  # a hang the probe is not told about

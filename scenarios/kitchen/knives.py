@@ -18,10 +18,14 @@ def _setup(params: dict[str, float]) -> tuple[int, float]:
 def run_one_knife(params: dict[str, float]) -> None:
     probe.rename("Head cook")
     cooks, ms = _setup(params)
-    probe.cue("One kitchen, one knife: the cooks must take turns",
-              "キッチンは一つ、包丁は一本：コックは順番に使うしかない")
-    threads = [probe.Thread(_chop, f"Cook {chr(65 + i)}", (f"Cook {chr(65 + i)}", ms))
-               for i in range(cooks)]
+    probe.cue(
+        "One kitchen, one knife: the cooks must take turns",
+        "キッチンは一つ、包丁は一本：コックは順番に使うしかない",
+    )
+    threads = [
+        probe.Thread(_chop, f"Cook {chr(65 + i)}", (f"Cook {chr(65 + i)}", ms))
+        for i in range(cooks)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -31,8 +35,10 @@ def run_one_knife(params: dict[str, float]) -> None:
 def run_two_kitchens(params: dict[str, float]) -> None:
     probe.rename("Manager")
     cooks, ms = _setup(params)
-    probe.cue("Each kitchen has its own knife: they chop at the same time",
-              "キッチンごとに包丁がある：同時に切れる")
+    probe.cue(
+        "Each kitchen has its own knife: they chop at the same time",
+        "キッチンごとに包丁がある：同時に切れる",
+    )
     kitchens = [Process(_chop, f"Kitchen {i + 1}", (f"Kitchen {i + 1}", ms)) for i in range(cooks)]
     for k in kitchens:
         k.start()

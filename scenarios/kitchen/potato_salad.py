@@ -17,8 +17,10 @@ def _unit(params: dict[str, float]) -> float:
 
 
 async def _microwave(unit: float) -> None:
-    probe.cue("Potatoes into the microwave: the cook is free meanwhile",
-              "じゃがいもをレンジへ：その間コックは手が空く")
+    probe.cue(
+        "Potatoes into the microwave: the cook is free meanwhile",
+        "じゃがいもをレンジへ：その間コックは手が空く",
+    )
     await asyncio.sleep(3 * unit)
     probe.cue("Beep: the potatoes are hot", "チン：じゃがいもが温まった")
 

@@ -1,0 +1,81 @@
+"""Shared helpers: run a real scenario into a store, and prove its worker tree is gone after."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+
+from scenarios.catalogue import get
+from scenarios.runner import Run, RunResult
+from tui import session
+from tui.store import TraceStore
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass
+class Finished:
+    run: Run
+    store: TraceStore
+    result: RunResult
+
+
+def alive(pids: set[int]) -> list[int]:
+    """Pids of the set that still run (a zombie already exited and does not count)."""
+    out = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                out.append(pid)
+        except psutil.Error:
+            pass
+    return out
+
+
+def wait_gone(pids: set[int], within: float = 3.0) -> list[int]:
+    deadline = time.monotonic() + within
+    while (left := alive(pids)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+@pytest.fixture
+def kitchen() -> Iterator[Callable[..., Finished]]:
+    """``kitchen("one-knife", scale=0.2)`` runs it for real; the tree must be gone afterwards."""
+    runs: list[Run] = []
+
+    def go(
+        scenario_id: str,
+        scale: float = 0.2,
+        cores: int | None = None,
+        timeout: float = 60,
+        stall_after: float = 10,
+        **params: float,
+    ) -> Finished:
+        run, store = session.start(
+            get(scenario_id),
+            {"scale": scale, **params},
+            cores=cores,
+            timeout=timeout,
+            stall_after=stall_after,
+        )
+        runs.append(run)
+        result = run.wait(timeout + 30)
+        assert result is not None, "the runner never finished"
+        return Finished(run, store, result)
+
+    yield go
+    for run in runs:
+        run.stop()
+        run.wait(10)
+        assert wait_gone(run.seen_pids) == [], "worker processes left behind"

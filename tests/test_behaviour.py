@@ -1,0 +1,91 @@
+"""Real worker processes, measured: the properties each kitchen lesson rests on.
+
+Every bound holds on a loaded 2-core machine: ratios, overlaps and orderings, never exact times.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scenarios.model import Kind, State
+from tests.conftest import usable_cores
+
+ORDERS = {"Order A": 2, "Order B": 3, "Order C": 1}
+
+
+def _wall_s(store) -> float:  # type: ignore[no-untyped-def]
+    return store.summary().wall / 1e9
+
+
+def test_one_knife_threads_share_one_core_and_take_turns(kitchen) -> None:  # type: ignore[no-untyped-def]
+    done = kitchen("one-knife", scale=0.3)
+    assert done.result.ok, done.result.message
+    s = done.store.summary()
+    assert s.parallelism <= 1.3
+    cooks = [a for a in s.actors if a.actor.kind == Kind.THREAD and a.actor.name.startswith("Cook")]
+    assert len(cooks) == 3
+    for cook in cooks:
+        # each cook spends a real share of its life waiting for the knife, and alternates
+        assert cook.ready > 0.3 * (cook.running + cook.ready), cook.actor.name
+        changes = sum(
+            1 for k in range(1, len(cook.actor)) if cook.actor.state[k] != cook.actor.state[k - 1]
+        )
+        assert changes >= 10, cook.actor.name
+
+
+@pytest.mark.skipif(usable_cores() < 2, reason="needs 2 usable cores")
+def test_two_kitchens_run_side_by_side(kitchen) -> None:  # type: ignore[no-untyped-def]
+    done = kitchen("two-kitchens", scale=0.5)
+    assert done.result.ok, done.result.message
+    s = done.store.summary()
+    assert s.parallelism >= 1.5
+    assert s.max_running == 2
+    assert len([c for c, ns in s.per_core.items() if ns > 0.2 * s.cpu]) == 2  # both cores busy
+
+
+def test_two_kitchens_on_one_core_are_not_parallel(kitchen) -> None:  # type: ignore[no-untyped-def]
+    done = kitchen("two-kitchens", scale=0.3, cores=1)
+    assert done.result.ok, done.result.message
+    s = done.store.summary()
+    assert s.parallelism <= 1.2
+    assert set(c for c in s.per_core if c >= 0) == {done.store.header["machine"]["cpus"][0]}
+    assert done.store.header["machine"]["cpus_used"] == 1
+
+
+@pytest.mark.parametrize("model", ["async", "threads", "processes"])
+def test_overlapped_orders_take_about_the_longest(kitchen, model: str) -> None:  # type: ignore[no-untyped-def]
+    unit = 0.25
+    done = kitchen(f"abc-{model}", scale=unit)
+    assert done.result.ok, done.result.message
+    assert _wall_s(done.store) <= 1.3 * 3 * unit
+
+
+def test_sequential_orders_take_the_sum(kitchen) -> None:  # type: ignore[no-untyped-def]
+    unit = 0.15
+    done = kitchen("abc-sequential", scale=unit)
+    assert done.result.ok, done.result.message
+    assert _wall_s(done.store) >= 0.9 * 6 * unit
+
+
+def test_abc_async_all_three_orders_wait_at_once(kitchen) -> None:  # type: ignore[no-untyped-def]
+    done = kitchen("abc-async", scale=0.2)
+    store = done.store
+    orders = [store.by_name(n) for n in ORDERS]
+    # at the instant the first order leaves the oven, all three were still waiting just before
+    first_out = min(next(a.t[k] for k in range(len(a)) if a.state[k] == State.DONE) for a in orders)
+    assert store.all_waiting_at(first_out - 1_000_000) >= 3
+    # and the loop's thread was idle (waiting) most of the run: asyncio waits, it does not burn
+    loop = store.summary().actors[store.by_name("Cook (event loop)").index]
+    assert loop.waiting > 5 * loop.running
+
+
+def test_potato_salad_with_tasks_beats_step_by_step(kitchen) -> None:  # type: ignore[no-untyped-def]
+    together = kitchen("potato-salad", scale=0.2)
+    alone = kitchen("potato-salad-sequential", scale=0.2)
+    assert together.result.ok and alone.result.ok
+    assert _wall_s(together.store) < 0.85 * _wall_s(alone.store)
+    # the microwave task really waited while the mayonnaise task really ran
+    mw = together.store.by_name("Microwave the potatoes")
+    mayo = together.store.by_name("Mayonnaise and cucumber")
+    s = together.store.summary()
+    assert s.actors[mw.index].waiting > 0.8 * s.actors[mayo.index].running

@@ -1,0 +1,79 @@
+"""The trace store's arithmetic on hand-made events, where every right answer is known."""
+
+from __future__ import annotations
+
+from array import array
+
+from scenarios.model import Kind, Reason, State
+from tui.store import TraceStore
+
+MS = 1_000_000
+
+
+def _store() -> TraceStore:
+    """A kitchen with two cooks: A runs 0-10 ms, B waits then runs 5-15 ms on another core."""
+    s = TraceStore(t0=1000)
+    proc, a, b = 1 << 24, (1 << 24) | 1, (1 << 24) | 2
+    meta = [
+        ("actor", proc, Kind.PROCESS, 0, "Kitchen", 1, 0),
+        ("actor", a, Kind.THREAD, proc, "Cook A", 1, 11),
+        ("actor", b, Kind.THREAD, proc, "Cook B", 1, 12),
+        ("str", 77, "chop"),
+    ]
+    ev = [
+        (1000, proc, State.RUNNING, 0, -1, 0),
+        (1000, a, State.RUNNING, 0, 0, 77),
+        (1000, b, State.WAITING, Reason.LOCK, 1, 0),
+        (1000 + 5 * MS, b, State.RUNNING, 0, 1, 0),
+        (1000 + 10 * MS, a, State.DONE, 0, 0, 0),
+        (1000 + 15 * MS, b, State.DONE, 0, 1, 0),
+        (1000 + 15 * MS, proc, State.DONE, 0, -1, 0),
+    ]
+    s.ingest(array("q", [x for e in ev for x in e]), meta)
+    return s
+
+
+def test_summary_figures() -> None:
+    s = _store().summary()
+    assert s.wall == 15 * MS
+    assert s.cpu == 20 * MS
+    assert abs(s.parallelism - 20 / 15) < 1e-9
+    assert s.max_running == 2
+    assert s.per_core == {0: 10 * MS, 1: 10 * MS}
+    b = s.actors[2]
+    assert (b.running, b.waiting, b.ready, b.final) == (10 * MS, 5 * MS, 0, State.DONE)
+
+
+def test_tree_order_and_labels() -> None:
+    store = _store()
+    assert [(d, a.name) for d, a in store.ordered()] == [
+        (0, "Kitchen"),
+        (1, "Cook A"),
+        (1, "Cook B"),
+    ]
+    assert store.spans(store.by_name("Cook A"))[0].label == "chop"
+
+
+def test_buckets_take_the_dominant_state() -> None:
+    store = _store()
+    b = store.by_name("Cook B")
+    cells = store.buckets(b, 0, 15 * MS, 3)
+    assert cells == [State.WAITING, State.RUNNING, State.RUNNING]
+    a = store.by_name("Cook A")
+    assert store.buckets(a, 0, 15 * MS, 3)[:2] == [State.RUNNING, State.RUNNING]
+
+
+def test_late_events_from_another_batch_are_put_in_time_order() -> None:
+    store = _store()
+    b = store.by_name("Cook B")
+    store.ingest(array("q", [1000 + 2 * MS, b.key, State.READY, 0, 1, 0]), [])
+    assert list(b.t) == sorted(b.t)
+    assert b.state[1] == State.READY
+
+
+def test_stored_event_is_compact() -> None:
+    """Per-actor arrays: 16 bytes of payload an event, no object per event."""
+    store = _store()
+    a = store.by_name("Cook A")
+    per_event = sum(arr.itemsize for arr in (a.t, a.state, a.reason, a.core, a.label))
+    assert per_event == 16
