@@ -138,33 +138,32 @@ class _Probe:
     # -- the hot path -------------------------------------------------------------------------
 
     def emit(
-        self,
-        tp: _ThreadProbe,
-        actor: int,
-        state: int,
-        reason: int = 0,
-        label: int = 0,
-        t: int | None = None,
+        self, tp: _ThreadProbe, actor: int, state: int, reason: int = 0, label: int = 0
     ) -> None:
-        if self.queue is None:
-            return
-        if t is None:
-            t = _now()
+        """The hot path: one clock read, one core read, one append; a bare run drops at flush."""
+        t = _now()
         buf = tp.buf
         buf.append((t, actor, state, reason, _getcpu(), label))
-        if actor == tp.actor:
-            tp.state = state
-            tp.reason = reason
         if len(buf) >= FLUSH_EVENTS or t - tp.last_flush > FLUSH_NS:
             self.flush(tp)
+
+    def emit_at(self, tp: _ThreadProbe, t: int, actor: int, state: int, reason: int = 0) -> None:
+        """A transition known to have happened at ``t`` (a timer's due time), not now."""
+        tp.buf.append((t, actor, state, reason, _getcpu(), 0))
 
     def flush(self, tp: _ThreadProbe) -> None:
         """Send this thread's batch; the one place the probe lets go of the GIL."""
         q = self.queue
         tp.last_flush = _now()
-        if q is None or (not tp.buf and not tp.meta):
+        buf = tp.buf
+        if q is None or (not buf and not tp.meta):
+            buf.clear()
             return
-        states = pack(tp.buf) if tp.buf else b""
+        for ev in reversed(buf):  # the thread's own latest state, for the supervisor
+            if ev[1] == tp.actor:
+                tp.state, tp.reason = ev[2], ev[3]
+                break
+        states = pack(buf) if buf else b""
         meta = tp.meta or None
         tp.buf = []
         tp.meta = []
@@ -286,8 +285,6 @@ def cpu_work(ms: float, label: str | None = None) -> None:
     w0 = now()
     c0 = cpu_now()
     tp.buf.append((w0, actor, running, 0, core, lab))
-    tp.state = running
-    tp.reason = 0
     for _ in range(chunks):
         burn(iters)
         w1 = now()
@@ -429,7 +426,7 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
             self._due = 0
             t = _now()
             if t - due > READY_MIN_NS:
-                _P.emit(tp, self.actor, int(State.READY), t=due)
+                _P.emit_at(tp, due, self.actor, int(State.READY))
         _P.emit(tp, self.actor, int(State.RUNNING))
         return tp
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,13 +176,13 @@ class TraceStore:
             if m[1] in self._label_index:
                 self.labels[self._label_index[m[1]]] = m[2]
         elif kind == "cue":
-            self.cues.append((m[1] - t0, self.actor(m[2]).index, m[3], m[4]))
+            insort(self.cues, (m[1] - t0, self.actor(m[2]).index, m[3], m[4]))
         elif kind == "value":
-            self.values.append((m[1] - t0, self.actor(m[2]).index, m[3], float(m[4])))
+            insort(self.values, (m[1] - t0, self.actor(m[2]).index, m[3], float(m[4])))
         elif kind == "error":
-            self.errors.append((m[1] - t0, self.actor(m[2]).index, m[3]))
+            insort(self.errors, (m[1] - t0, self.actor(m[2]).index, m[3]))
         elif kind == "lock":
-            self.locks.append((m[1] - t0, self.actor(m[2]).index, m[3], bool(m[4])))
+            insort(self.locks, (m[1] - t0, self.actor(m[2]).index, m[3], bool(m[4])))
 
     # -- reading ----------------------------------------------------------------------------
 
