@@ -55,7 +55,7 @@ def _abc(
         title_ja=title_ja,
         analogy=analogy,
         analogy_ja=analogy_ja,
-        model={"async": "asyncio"}.get(model, model),
+        model={"async": "asyncio", "sequential": "sync"}.get(model, model),
         bound="io",
         lesson=lesson,
         group="Orders A, B, C",

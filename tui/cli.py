@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--version", action="version", version=f"cookline {__version__}")
+    p.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
+    p.add_argument("--scale", type=float, default=1.0, help="durations × scale for the tour's runs")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("list", help="the kitchen scenarios")
@@ -73,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "replay":
             return cmd_replay(args)
-        return cmd_tour()
+        return cmd_tour(args)
     except CliError as exc:
         print(f"cookline: {exc}", file=sys.stderr)
         return exc.code
@@ -105,17 +107,26 @@ def cmd_list() -> int:
     return 0
 
 
-def cmd_tour() -> int:
-    print(
-        "The live kitchen tour is coming in the app; meanwhile:\n"
-        "  cookline list                         the scenarios\n"
-        "  cookline run one-knife --headless     run one and print its timeline"
-    )
-    return 0
+def _run_app(**kwargs: object) -> int:
+    """Open the Textual app; helpers start first, so spawning from inside it works."""
+    import multiprocessing.resource_tracker
+
+    # Spawning from a running Textual app fails with "bad value(s) in fds_to_keep" unless the
+    # resource tracker already runs (DESIGN.md, Known ground).
+    multiprocessing.resource_tracker.ensure_running()
+    from tui.app import CooklineApp
+
+    app = CooklineApp(**kwargs)  # type: ignore[arg-type]
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_tour(args: argparse.Namespace) -> int:
+    return _run_app(lang=args.lang, scale=args.scale)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from scenarios.affinity import CoresError
+    from scenarios.affinity import CoresError, choose_cpus
     from scenarios.catalogue import UnknownScenario, get
     from tui import headless, session
 
@@ -127,21 +138,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise CliError(f"--scale {args.scale:g}: must be above 0")
     if args.timeout <= 0:
         raise CliError(f"--timeout {args.timeout:g}: must be above 0")
-    if args.record:
-        _check_writable(args.record)
-    console = _console(args)
     try:
-        run, store = session.start(
-            scenario,
-            {"scale": args.scale},
-            cores=args.cores,
-            timeout=args.timeout,
-            stall_after=args.stall,
-        )
+        choose_cpus(args.cores)
     except CoresError as exc:
         raise CliError(str(exc)) from None
+    if args.record:
+        _check_writable(args.record)
     if not args.headless:
-        console.print("[dim](the live view comes with the app; here is the headless view)[/]")
+        from tui.app import LiveSpec
+
+        spec = LiveSpec(scenario.id, args.scale, args.cores, args.timeout, args.stall, args.record)
+        return _run_app(live=spec, lang=args.lang)
+    console = _console(args)
+    run, store = session.start(
+        scenario,
+        {"scale": args.scale},
+        cores=args.cores,
+        timeout=args.timeout,
+        stall_after=args.stall,
+    )
     try:
         with console.status(f"running {scenario.id}…", spinner="dots"):
             while run.wait(0.2) is None:
@@ -180,9 +195,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     except recording.RecordingError as exc:
         raise CliError(str(exc)) from None
     if not args.headless:
-        _console(args).print(
-            "[dim](the live view comes with the app; here is the headless view)[/]"
-        )
+        return _run_app(replay=store, lang=args.lang)
     headless.show(store, _console(args), args.lang)
     return 0
 

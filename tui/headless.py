@@ -13,19 +13,21 @@ from rich.table import Table
 from rich.text import Text
 
 from scenarios.model import Kind, State
+from tui import glyphs
+from tui.glyphs import GLYPH
 from tui.store import Summary, TraceStore
 
-GLYPHS = {
-    -1: (" ", ""),
-    State.NEW: ("·", "grey50"),
-    State.READY: ("▒", "yellow"),
-    State.RUNNING: ("█", "green"),
-    State.WAITING: ("─", "cyan"),
-    State.DONE: ("▏", "grey50"),
-    State.FAILED: ("✗", "bold red"),
+_COLOUR = {
+    -1: "",
+    State.NEW: "grey50",
+    State.READY: "yellow",
+    State.RUNNING: "green",
+    State.WAITING: "cyan",
+    State.DONE: "grey50",
+    State.FAILED: "bold red",
 }
-PROCESS_ALIVE = ("━", "magenta")
-"""A process lane shows its life, not CPU: its threads carry the work."""
+GLYPHS = {st: (GLYPH[st], colour) for st, colour in _COLOUR.items()}
+PROCESS_ALIVE = (glyphs.PROCESS_ALIVE, "magenta")
 
 
 def seconds(ns: float) -> str:

@@ -8,6 +8,7 @@ Times are nanoseconds since the run's time zero.
 from __future__ import annotations
 
 import threading
+import time
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
@@ -117,6 +118,8 @@ class TraceStore:
         self.end: dict[str, Any] = {}
         """How the run ended: outcome, message, exit_code."""
         self.events = 0
+        self.lag = 0
+        """How old the newest event of the latest batch was when it arrived (ns)."""
         self.version = 0
         """Bumped on every ingest, so views know when to redraw."""
         self.lock = threading.Lock()
@@ -161,6 +164,9 @@ class TraceStore:
                 t, key, st, reason, core, lab = states[i : i + STATE_WIDTH]
                 actor(key).append(t - t0, st, reason, core, label(lab))
             self.events += n // STATE_WIDTH
+            if n:
+                newest = max(states[0:n:STATE_WIDTH])
+                self.lag = max(0, time.monotonic_ns() - newest)
             self.version += 1
 
     def _ingest_meta(self, m: tuple[Any, ...], t0: int) -> None:
@@ -193,18 +199,29 @@ class TraceStore:
             return 0, 0
         return min(firsts), max(a.t[-1] for a in self.actors if len(a))
 
-    def spans(self, actor: Actor, start: int | None = None, end: int | None = None) -> list[Span]:
-        """The actor's spans overlapping ``[start, end]``; the last open span runs to the end."""
+    def spans(
+        self,
+        actor: Actor,
+        start: int | None = None,
+        end: int | None = None,
+        open_end: int | None = None,
+    ) -> list[Span]:
+        """The actor's spans overlapping ``[start, end]``.
+
+        The last span is open: it runs to ``open_end`` (a live run's "now") or else to the
+        store's last event.
+        """
         lo, hi = self.bounds()
         start = lo if start is None else start
         end = hi if end is None else end
+        last_end = hi if open_end is None else open_end
         ts = actor.t
         i = max(0, bisect_right(ts, start) - 1)
         j = bisect_left(ts, end)
         out = []
         for k in range(i, min(j + 1, len(ts))):
             s = ts[k]
-            e = ts[k + 1] if k + 1 < len(ts) else max(hi, s)
+            e = ts[k + 1] if k + 1 < len(ts) else max(last_end, s)
             if e < start or s > end:
                 continue
             out.append(
@@ -219,7 +236,9 @@ class TraceStore:
             )
         return out
 
-    def buckets(self, actor: Actor, start: int, end: int, n: int) -> list[int]:
+    def buckets(
+        self, actor: Actor, start: int, end: int, n: int, open_end: int | None = None
+    ) -> list[int]:
         """The dominant state (most time) of each of ``n`` equal slices of ``[start, end)``.
 
         -1 where the actor did not exist yet. Cost follows the spans in the window plus ``n``.
@@ -229,7 +248,7 @@ class TraceStore:
             return out
         width = (end - start) / n
         weights: list[dict[int, float]] = [{} for _ in range(n)]
-        for s in self.spans(actor, start, end):
+        for s in self.spans(actor, start, end, open_end):
             a, b = max(s.start, start), min(s.end, end)
             if s.state in FINAL_STATES and s.end > s.start:
                 b = min(b, a + int(width))  # the end mark, not a lane of "done"
@@ -250,6 +269,92 @@ class TraceStore:
                 else:
                     out[k] = max(w, key=w.__getitem__)
         return out
+
+    def core_buckets(
+        self, core: int, start: int, end: int, n: int, open_end: int | None = None
+    ) -> list[int]:
+        """Which thread actor ran most on ``core`` in each of ``n`` slices (-1: idle)."""
+        out = [-1] * n
+        if n <= 0 or end <= start:
+            return out
+        width = (end - start) / n
+        weights: list[dict[int, float]] = [{} for _ in range(n)]
+        for a in self.actors:
+            if a.kind != Kind.THREAD or not len(a):
+                continue
+            for s in self.spans(a, start, end, open_end):
+                if s.state != State.RUNNING or s.core != core:
+                    continue
+                lo_t, hi_t = max(s.start, start), min(s.end, end)
+                if hi_t <= lo_t:
+                    continue
+                i = min(n - 1, int((lo_t - start) / width))
+                j = min(n - 1, int((hi_t - 1 - start) / width))
+                for k in range(i, j + 1):
+                    lo = start + k * width
+                    cover = min(hi_t, lo + width) - max(lo_t, lo)
+                    w = weights[k]
+                    w[a.index] = w.get(a.index, 0) + cover
+        for k, w in enumerate(weights):
+            if w:
+                out[k] = max(w, key=w.__getitem__)
+        return out
+
+    def cores(self) -> list[int]:
+        """Every core a thread ran on, and every core the run was allowed."""
+        seen = set(self.header.get("machine", {}).get("cpus", []))
+        for a in self.actors:
+            if a.kind == Kind.THREAD:
+                seen.update(
+                    c
+                    for c, st in zip(a.core, a.state, strict=True)
+                    if c >= 0 and st == State.RUNNING
+                )
+        return sorted(seen)
+
+    def state_at(self, actor: Actor, t: int) -> Span | None:
+        """The span ``actor`` was in at instant ``t`` (None before it existed)."""
+        i = bisect_right(actor.t, t) - 1
+        if i < 0:
+            return None
+        end = actor.t[i + 1] if i + 1 < len(actor.t) else max(t, actor.t[i])
+        return Span(
+            actor.t[i],
+            end,
+            State(actor.state[i]),
+            actor.reason[i],
+            actor.core[i],
+            self.labels[actor.label[i]],
+        )
+
+    def next_event(self, t: int) -> int | None:
+        """The first event or cue strictly after ``t``."""
+        best: int | None = None
+        for a in self.actors:
+            i = bisect_right(a.t, t)
+            if i < len(a.t) and (best is None or a.t[i] < best):
+                best = a.t[i]
+        i = bisect_right(self.cues, (t, 1 << 62))
+        if i < len(self.cues) and (best is None or self.cues[i][0] < best):
+            best = self.cues[i][0]
+        return best
+
+    def prev_event(self, t: int) -> int | None:
+        """The last event or cue strictly before ``t``."""
+        best: int | None = None
+        for a in self.actors:
+            i = bisect_left(a.t, t) - 1
+            if i >= 0 and (best is None or a.t[i] > best):
+                best = a.t[i]
+        i = bisect_left(self.cues, (t,)) - 1
+        if i >= 0 and (best is None or self.cues[i][0] > best):
+            best = self.cues[i][0]
+        return best
+
+    def cue_at(self, t: int) -> tuple[int, int, str, str] | None:
+        """The latest narration cue at or before ``t``."""
+        i = bisect_right(self.cues, (t, 1 << 62)) - 1
+        return self.cues[i] if i >= 0 else None
 
     def children(self, parent: int | None) -> list[Actor]:
         return [a for a in self.actors if a.parent == parent]

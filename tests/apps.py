@@ -1,0 +1,22 @@
+"""Apps for tests: replaying fixture recordings with a pinned clock and a fixed machine load."""
+
+from __future__ import annotations
+
+from tests.conftest import DATA
+from tui import recording
+from tui.app import CooklineApp
+
+CLOCK = 1_000_000_000_000
+LOAD = [25.0, 60.0]
+
+
+def replay_app(name: str, **kwargs: object) -> CooklineApp:
+    """A replay of ``tests/data/NAME.jsonl``, paused at its end, so every frame is the same."""
+    store = recording.load(DATA / f"{name}.jsonl")
+    return CooklineApp(
+        replay=store, clock=lambda: CLOCK, load=lambda: list(LOAD), autoplay=False, **kwargs
+    )  # type: ignore[arg-type]
+
+
+def tour_app() -> CooklineApp:
+    return CooklineApp(clock=lambda: CLOCK, load=lambda: list(LOAD))

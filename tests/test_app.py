@@ -1,0 +1,186 @@
+"""Every key and click of the app, driven by a pilot; and one real run live to the end."""
+
+from __future__ import annotations
+
+import multiprocessing.resource_tracker
+
+from textual.widgets import OptionList
+
+from scenarios.model import Kind
+from tests.apps import replay_app, tour_app
+from tests.conftest import wait_gone
+from tui.app import CooklineApp, LiveSpec
+from tui.screens.run import RunScreen
+from tui.screens.tour import TourScreen
+from tui.widgets.gantt import Gantt
+
+SIZE = (120, 30)
+
+
+def _screen(app: CooklineApp) -> RunScreen:
+    screen = app.screen
+    assert isinstance(screen, RunScreen)
+    return screen
+
+
+async def test_view_keys_switch_lanes() -> None:
+    app = replay_app("potato-salad")
+    async with app.run_test(size=SIZE) as pilot:
+        gantt = app.screen.query_one(Gantt)
+        threads = [lane.title for lane in gantt.lanes]
+        assert "Cook (event loop)" in threads
+        await pilot.press("a")
+        assert gantt.view == "coroutines"
+        titles = [lane.title for lane in gantt.lanes]
+        assert "Microwave the potatoes" in titles and "Mayonnaise and cucumber" in titles
+        await pilot.press("c")
+        assert gantt.view == "cores"
+        assert all(lane.core is not None for lane in gantt.lanes)
+        await pilot.press("t")
+        assert gantt.view == "threads" and [lane.title for lane in gantt.lanes] == threads
+
+
+async def test_zoom_pan_and_fit() -> None:
+    app = replay_app("one-knife")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = _screen(app)
+        gantt = screen.query_one(Gantt)
+        full = (gantt.start, gantt.end)
+        await pilot.press("plus")
+        assert gantt.end - gantt.start < (full[1] - full[0]) * 0.6
+        await pilot.press("minus", "minus")
+        assert gantt.end - gantt.start > (full[1] - full[0]) * 1.5
+        await pilot.press("f", "plus")
+        before = gantt.start
+        await pilot.press("right")
+        assert gantt.start > before
+        await pilot.press("left", "left")
+        assert gantt.start < before
+        await pilot.press("f")
+        assert (gantt.start, gantt.end) == full
+
+
+async def test_step_cursor_and_readout() -> None:
+    app = replay_app("one-knife")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = _screen(app)
+        gantt = screen.query_one(Gantt)
+        store = screen.store
+        lo, _ = store.bounds()
+        await pilot.press("n")
+        first = store.next_event(lo)
+        assert gantt.cursor == first
+        await pilot.press("n", "n")
+        third = gantt.cursor
+        assert third is not None and third > first
+        await pilot.press("p")
+        assert gantt.cursor is not None and first < gantt.cursor < third
+        readout = str(screen.query_one("#readout").render())
+        assert "cursor" in readout and "Cook A" in readout
+
+
+async def test_click_puts_the_cursor_on_a_lane_and_time() -> None:
+    app = replay_app("one-knife")
+    async with app.run_test(size=SIZE) as pilot:
+        gantt = app.screen.query_one(Gantt)
+        await pilot.click(Gantt, offset=(gantt.name_width + 20, 2))
+        await pilot.pause()
+        assert gantt.cursor is not None and gantt.selected == 2
+        assert gantt.start <= gantt.cursor <= gantt.end
+
+
+async def test_replay_space_plays_and_pauses_and_speed_keys() -> None:
+    app = replay_app("abc-async")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = _screen(app)
+        tl = screen.timeline
+        assert not tl.playing
+        await pilot.press("space")  # at the end: starts again from the beginning
+        assert tl.playing and tl.position == screen.store.bounds()[0]
+        await pilot.press("space")
+        assert not tl.playing
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert tl.speed == 4.0
+        for _ in range(8):
+            await pilot.press("left_square_bracket")
+        assert tl.speed == 0.25
+        await pilot.press("r")
+        assert tl.playing and tl.position == screen.store.bounds()[0]
+
+
+async def test_replay_hides_the_future() -> None:
+    app = replay_app("abc-async")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = _screen(app)
+        lo, hi = screen.store.bounds()
+        screen.timeline.position = lo + (hi - lo) // 4
+        screen._refresh(force=True)
+        await pilot.pause()
+        gantt = screen.query_one(Gantt)
+        line = gantt.render_line(1).text
+        chart = line[gantt.name_width + 1 :]
+        assert chart.rstrip() and len(chart.rstrip()) < 0.5 * len(chart)
+
+
+async def test_help_and_language_and_quit() -> None:
+    app = replay_app("one-knife")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        await pilot.press("l")
+        assert "包丁" in str(app.screen.query_one("#narration").render())
+        await pilot.press("q")
+    assert app.return_code in (None, 0)
+
+
+async def test_tour_lists_every_scenario_and_enter_runs_one() -> None:
+    multiprocessing.resource_tracker.ensure_running()
+    app = tour_app()
+    app.scale = 0.1
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, TourScreen)
+        ol = app.screen.query_one(OptionList)
+        ids = [o.id for o in ol.options if o.id]
+        assert "one-knife" in ids and "potato-salad" in ids
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = _screen(app)
+        assert screen.run is not None
+        run = screen.run
+        assert run.wait(30) is not None
+        await pilot.press("escape")
+        assert isinstance(app.screen, TourScreen)
+    assert wait_gone(run.seen_pids) == []
+
+
+async def test_a_real_scenario_runs_live_to_the_end() -> None:
+    """abc-async live in the app: the store fills, the lanes appear, the end is shown."""
+    multiprocessing.resource_tracker.ensure_running()
+    app = CooklineApp(live=LiveSpec("abc-async", scale=0.1))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = _screen(app)
+        assert screen.run is not None
+        result = None
+        for _ in range(200):
+            await pilot.pause(0.05)
+            result = screen.run.result
+            if result is not None and screen._ended_seen:
+                break
+        assert result is not None and result.ok
+        assert screen.store.events > 20
+        assert {"Order A", "Order B", "Order C"} <= {
+            a.name for a in screen.store.actors if a.kind == Kind.TASK
+        }
+        await pilot.press("a")
+        gantt = screen.query_one(Gantt)
+        rows = [gantt.render_line(y).text for y in range(len(gantt.lanes))]
+        assert any("Order B" in r and "─" in r for r in rows)
+        assert "ENDED" in str(screen.query_one("#run-header").render())
+        await pilot.press("r")  # run again: a fresh run, a fresh store
+        await pilot.pause()
+        again = _screen(app)
+        assert again is not screen and again.run is not None
+        again.run.wait(30)
+        seen = screen.run.seen_pids | again.run.seen_pids
+    assert wait_gone(seen) == []

@@ -1,0 +1,115 @@
+"""The Textual app: the tour, and run screens fed by a live run or a recording.
+
+The app takes its sources in its constructor (what to start, a store to replay, the clock and
+the machine-load reader), so tests drive it with recordings, a pinned clock and fixed load.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from textual.app import App
+from textual.command import Hit, Hits, Provider
+
+from scenarios.catalogue import BY_ID, SCENARIOS
+from scenarios.runner import Run
+from tui import session
+from tui.load import LoadSource, machine_load
+from tui.messages import RunScenario
+from tui.screens.run import RunScreen
+from tui.screens.tour import TourScreen
+from tui.store import TraceStore
+
+
+@dataclass(frozen=True)
+class LiveSpec:
+    """What ``cookline run`` asked for."""
+
+    scenario_id: str
+    scale: float = 1.0
+    cores: int | None = None
+    timeout: float = 60.0
+    stall: float = 5.0
+    record: str | None = None
+
+    def start(self) -> tuple[Run, TraceStore]:
+        return session.start(
+            BY_ID[self.scenario_id],
+            {"scale": self.scale},
+            cores=self.cores,
+            timeout=self.timeout,
+            stall_after=self.stall,
+        )
+
+
+class ScenarioCommands(Provider):
+    """Every scenario in the command palette: "Run one-knife — Cooks sharing one knife"."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        app = self.app
+        assert isinstance(app, CooklineApp)
+        for s in SCENARIOS:
+            text = f"Run {s.id} — {s.title}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(text), partial(app.run_scenario, s.id), help=s.lesson
+                )
+
+
+class CooklineApp(App[int]):
+    CSS_PATH = "cookline.tcss"
+    TITLE = "Cookline"
+    COMMANDS = App.COMMANDS | {ScenarioCommands}
+
+    def __init__(
+        self,
+        *,
+        live: LiveSpec | None = None,
+        replay: TraceStore | None = None,
+        clock: Callable[[], int] = time.monotonic_ns,
+        load: LoadSource = machine_load,
+        autoplay: bool = True,
+        lang: str = "en",
+        scale: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.live = live
+        self.replay = replay
+        self.clock = clock
+        self.load = load
+        self.autoplay = autoplay
+        self.lang = lang
+        self.scale = scale
+        """The tour's runs use this scale."""
+
+    def on_mount(self) -> None:
+        self.push_screen(TourScreen(self.lang))
+        if self.replay is not None:
+            self.push_screen(RunScreen(self.replay, autoplay=self.autoplay, lang=self.lang))
+        elif self.live is not None:
+            self._start(self.live)
+
+    def _start(self, spec: LiveSpec) -> None:
+        try:
+            run, store = spec.start()
+        except Exception as exc:  # shown, and the app goes on
+            self.notify(f"could not start {spec.scenario_id}: {exc}", severity="error")
+            return
+        self.push_screen(
+            RunScreen(store, run=run, restart=spec.start, record=spec.record, lang=self.lang)
+        )
+
+    def run_scenario(self, scenario_id: str) -> None:
+        base = self.live or LiveSpec(scenario_id, scale=self.scale)
+        spec = LiveSpec(scenario_id, base.scale, base.cores, base.timeout, base.stall, None)
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self._start(spec)
+
+    def on_run_scenario(self, message: RunScenario) -> None:
+        self.run_scenario(message.scenario_id)

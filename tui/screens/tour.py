@@ -1,0 +1,116 @@
+"""The guided tour: the kitchen's scenarios grouped by lesson; Enter runs one live."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from scenarios.catalogue import BY_ID, SCENARIOS
+from tui.messages import RunScenario
+
+
+def _groups() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for s in SCENARIOS:
+        out.setdefault(s.group, []).append(s.id)
+    return out
+
+
+class TourScreen(Screen[None]):
+    """Pick a kitchen; the panel on the right tells its story before it runs."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "run", "Run", show=True),
+        Binding("l", "language", "日本語/EN"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, lang: str = "en") -> None:
+        super().__init__()
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="tour-title")
+        with Horizontal(id="tour-body"):
+            yield OptionList(*self._options(), id="tour-list")
+            yield Static(id="tour-story")
+        yield Footer()
+
+    def _title(self) -> Text:
+        t = Text(" Cookline ", style="bold reverse")
+        t.append(
+            "  process = kitchen · thread = cook · asyncio = one cook who never stands idle"
+            " · GIL = the one knife",
+            style="dim",
+        )
+        return t
+
+    def _options(self) -> list[Option | None]:
+        out: list[Option | None] = []
+        for group, ids in _groups().items():
+            if out:
+                out.append(None)
+            out.append(Option(Text(group.upper(), style="bold"), disabled=True))
+            for sid in ids:
+                s = BY_ID[sid]
+                title = s.title_ja if self.lang == "ja" else s.title
+                prompt = Text.assemble(("  " + title, "bold"), (f"  {s.id}", "dim"))
+                out.append(Option(prompt, id=sid))
+        return out
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        ol.focus()
+        ol.highlighted = next(i for i, o in enumerate(ol.options) if not o.disabled)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.query_one("#tour-story", Static).update(self._story(event.option.id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.post_message(RunScenario(event.option.id))
+
+    def action_run(self) -> None:
+        ol = self.query_one(OptionList)
+        if ol.highlighted is not None:
+            option = ol.get_option_at_index(ol.highlighted)
+            if option.id:
+                self.post_message(RunScenario(option.id))
+
+    def _story(self, sid: str) -> Text:
+        s = BY_ID[sid]
+        ja = self.lang == "ja"
+        t = Text()
+        t.append(f"{s.title_ja if ja else s.title}\n\n", style="bold")
+        t.append(f"{s.analogy_ja if ja else s.analogy}\n\n")
+        t.append("model ", style="dim")
+        t.append(f"{s.model}   ")
+        t.append("bound ", style="dim")
+        t.append(f"{s.bound}\n\n")
+        t.append("lesson ", style="dim")
+        t.append(f"{s.lesson}\n\n")
+        t.append(f"cookline run {s.id}", style="italic dim")
+        return t
+
+    def action_language(self) -> None:
+        self.lang = "ja" if self.lang == "en" else "en"
+        ol = self.query_one(OptionList)
+        at = ol.highlighted
+        ol.clear_options()
+        ol.add_options(self._options())
+        ol.highlighted = at
+
+    def action_help(self) -> None:
+        if self.app.screen.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        else:
+            self.app.action_show_help_panel()

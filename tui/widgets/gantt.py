@@ -1,0 +1,304 @@
+"""The Gantt chart: a Line-API widget whose cost per frame follows the visible cells.
+
+Only rows ``scroll_y .. scroll_y + height`` are rendered; each row asks the store for the
+dominant state of each cell in the time window (a binary search into that actor's arrays, then
+the spans inside the window), merges runs of equal style into one segment, and caches the strip
+under every input that changes it. The lane-name column is part of each strip, so it stays put
+while the time window pans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.cache import LRUCache
+from textual.events import Click, MouseScrollDown, MouseScrollLeft, MouseScrollRight, MouseScrollUp
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from scenarios.model import Kind, State
+from tui.glyphs import ACTOR_COLOURS, GLYPH, PROCESS_ALIVE
+from tui.store import TraceStore
+
+VIEWS = ("threads", "cores", "coroutines")
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One row: an actor's states, or a core's occupants, or a group heading."""
+
+    title: str
+    depth: int
+    actor: int | None = None
+    """Store index of the actor whose states fill the row."""
+    core: int | None = None
+    """For the cores view: which CPU."""
+    heading: bool = False
+    """A group row (the process of a thread, the thread of a task): drawn dimmer."""
+
+
+def lanes_for(store: TraceStore, view: str) -> list[Lane]:
+    """The rows of one view, in tree order."""
+    if view == "cores":
+        return [Lane(f"core {c}", 0, core=c) for c in store.cores()]
+    out: list[Lane] = []
+    for depth, a in store.ordered():
+        if view == "threads" and a.kind in (Kind.PROCESS, Kind.THREAD):
+            out.append(Lane(a.name, depth, actor=a.index, heading=a.kind == Kind.PROCESS))
+        elif view == "coroutines":
+            has_tasks = any(c.kind == Kind.TASK for c in store.children(a.index))
+            if a.kind == Kind.TASK:
+                out.append(Lane(a.name, 1, actor=a.index))
+            elif a.kind == Kind.THREAD and has_tasks:
+                out.append(Lane(f"{a.name} (loop)", 0, actor=a.index, heading=True))
+    return out
+
+
+class Gantt(ScrollView, can_focus=True):
+    """Lanes of states over a time window ``[start, end)`` in ns since the run's time zero."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "gantt--name",
+        "gantt--heading",
+        "gantt--running",
+        "gantt--ready",
+        "gantt--waiting",
+        "gantt--new",
+        "gantt--done",
+        "gantt--failed",
+        "gantt--process",
+        "gantt--future",
+        "gantt--cursor",
+        "gantt--selected",
+    }
+
+    DEFAULT_CSS = """
+    Gantt { background: $surface; }
+    Gantt > .gantt--name { color: $text; }
+    Gantt > .gantt--heading { color: $text-muted; text-style: bold; }
+    Gantt > .gantt--running { color: $success; }
+    Gantt > .gantt--ready { color: $warning; }
+    Gantt > .gantt--waiting { color: $secondary; }
+    Gantt > .gantt--new { color: $text-disabled; }
+    Gantt > .gantt--done { color: $text-disabled; }
+    Gantt > .gantt--failed { color: $error; text-style: bold; }
+    Gantt > .gantt--process { color: $primary-lighten-2; }
+    Gantt > .gantt--future { color: $text-disabled; }
+    Gantt > .gantt--cursor { background: $foreground 30%; }
+    Gantt > .gantt--selected { background: $boost; text-style: bold; }
+    """
+
+    view: reactive[str] = reactive("threads")
+    """Which lanes: ``threads``, ``cores`` or ``coroutines``."""
+
+    class CursorMoved(Message):
+        """The user put the cursor on a time (and maybe a lane) with the mouse."""
+
+        def __init__(self, t: int, lane: int | None) -> None:
+            super().__init__()
+            self.t = t
+            self.lane = lane
+
+    class Panned(Message):
+        """The user scrolled the time window; ``by`` is a fraction of its width."""
+
+        def __init__(self, by: float) -> None:
+            super().__init__()
+            self.by = by
+
+    def __init__(self, store: TraceStore, *, name_width: int = 26, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.name_width = name_width
+        self.start = 0
+        self.end = 1
+        self.now: int | None = None
+        """Cells after ``now`` are the future: not drawn (replay, live)."""
+        self.cursor: int | None = None
+        self.selected: int | None = None
+        """Index of the lane the cursor's readout is about."""
+        self.lanes: list[Lane] = []
+        self._lane_key: tuple[int, int, str] = (-1, -1, "")
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+
+    # -- what the screen sets -------------------------------------------------------------
+
+    @property
+    def cells(self) -> int:
+        return max(1, self.size.width - self.name_width - 1)
+
+    def set_window(self, start: int, end: int, now: int | None = None) -> None:
+        end = max(end, start + 1)
+        if (start, end, now) != (self.start, self.end, self.now):
+            self.start, self.end, self.now = start, end, now
+            self.refresh()
+
+    def set_cursor(self, t: int | None, lane: int | None = None) -> None:
+        self.cursor = t
+        if lane is not None:
+            self.selected = lane
+        self.refresh()
+
+    def sync_lanes(self) -> bool:
+        """Rebuild the rows when actors appear or the view changes; True if they changed."""
+        key = (len(self.store.actors), len(self.store.cores()), self.view)
+        if key == self._lane_key:
+            return False
+        self._lane_key = key
+        self.lanes = lanes_for(self.store, self.view)
+        self.virtual_size = Size(self.size.width, len(self.lanes))
+        self.refresh()
+        return True
+
+    def watch_view(self) -> None:
+        self.selected = None
+        self.sync_lanes()
+        self.scroll_to(y=0, animate=False)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.lanes))
+
+    def time_at(self, x: int) -> int | None:
+        """The time under column ``x`` of the widget, if it is in the chart."""
+        col = x - self.name_width - 1
+        if col < 0 or col >= self.cells:
+            return None
+        return int(self.start + (col + 0.5) * (self.end - self.start) / self.cells)
+
+    # -- mouse ------------------------------------------------------------------------------
+
+    def on_click(self, event: Click) -> None:
+        row = event.y + int(self.scroll_y)
+        lane = row if 0 <= row < len(self.lanes) else None
+        t = self.time_at(event.x)
+        if t is None and lane is not None:
+            t = self.cursor
+        if t is not None:
+            self.post_message(self.CursorMoved(t, lane))
+
+    def _pan_or_scroll(self, by: float, event: MouseScrollDown | MouseScrollUp) -> None:
+        if len(self.lanes) <= self.size.height or event.shift:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Panned(by))
+
+    def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
+        self._pan_or_scroll(0.1, event)
+
+    def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
+        self._pan_or_scroll(-0.1, event)
+
+    def on_mouse_scroll_right(self, event: MouseScrollRight) -> None:
+        event.stop()
+        self.post_message(self.Panned(0.1))
+
+    def on_mouse_scroll_left(self, event: MouseScrollLeft) -> None:
+        event.stop()
+        self.post_message(self.Panned(-0.1))
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        row = y + int(self.scroll_y)
+        width = self.size.width
+        base = self.rich_style
+        if row >= len(self.lanes) or width <= 0:
+            return Strip.blank(width, base)
+        lane = self.lanes[row]
+        length = self._lane_length(lane)
+        cells = self.cells
+        cursor_col = None
+        if self.cursor is not None and self.start <= self.cursor < self.end:
+            cursor_col = int((self.cursor - self.start) * cells / (self.end - self.start))
+        key = (
+            row,
+            lane,
+            length,
+            self.start,
+            self.end,
+            self.now,
+            cells,
+            cursor_col,
+            self.selected == row,
+            self.store.version if lane.core is not None else 0,
+            width,
+        )
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_lane(row, lane, cells, cursor_col, width)
+            self._cache[key] = strip
+        return strip
+
+    def _lane_length(self, lane: Lane) -> int:
+        if lane.actor is not None:
+            return len(self.store.actors[lane.actor])
+        return 0
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"gantt--{name}")
+
+    def _render_lane(
+        self, row: int, lane: Lane, cells: int, cursor_col: int | None, width: int
+    ) -> Strip:
+        base = self.rich_style
+        name_style = self._style("heading" if lane.heading else "name")
+        if self.selected == row:
+            name_style += self._style("selected")
+        title = "  " * lane.depth + lane.title
+        if len(title) > self.name_width:
+            title = title[: self.name_width - 1] + "…"
+        segments = [
+            Segment(title.ljust(self.name_width), base + name_style),
+            Segment("│", base + self._style("future")),
+        ]
+        glyphs, styles = self._cells(lane, cells)
+        if self.now is not None and self.now < self.end:
+            cut = max(0, int((self.now - self.start) * cells / (self.end - self.start)) + 1)
+            future = base + self._style("future")
+            for k in range(min(cut, cells), cells):
+                glyphs[k], styles[k] = " ", future
+        if cursor_col is not None and 0 <= cursor_col < cells:
+            styles[cursor_col] = styles[cursor_col] + self._style("cursor")
+            if glyphs[cursor_col] == " ":
+                glyphs[cursor_col] = "┊"
+        # one segment per run of equal style: segments, not cells, are what a frame costs
+        run_start = 0
+        for k in range(1, cells + 1):
+            if k == cells or styles[k] != styles[run_start] or glyphs[k] != glyphs[run_start]:
+                segments.append(Segment(glyphs[run_start] * (k - run_start), styles[run_start]))
+                run_start = k
+        return Strip(segments, width).crop(0, width)
+
+    def _cells(self, lane: Lane, cells: int) -> tuple[list[str], list[Style]]:
+        base = self.rich_style
+        if lane.core is not None:
+            owners = self.store.core_buckets(lane.core, self.start, self.end, cells, self.now)
+            palette = [base + Style(color=c) for c in ACTOR_COLOURS]
+            idle = base + self._style("future")
+            return (
+                [GLYPH[State.RUNNING] if o >= 0 else "·" for o in owners],
+                [palette[o % len(palette)] if o >= 0 else idle for o in owners],
+            )
+        assert lane.actor is not None
+        actor = self.store.actors[lane.actor]
+        states = self.store.buckets(actor, self.start, self.end, cells, self.now)
+        process = actor.kind == Kind.PROCESS
+        styles_by_state = {
+            -1: base,
+            State.NEW: base + self._style("new"),
+            State.READY: base + self._style("ready"),
+            State.RUNNING: base + self._style("process" if process else "running"),
+            State.WAITING: base + self._style("waiting"),
+            State.DONE: base + self._style("done"),
+            State.FAILED: base + self._style("failed"),
+        }
+        glyph = dict(GLYPH)
+        if process:
+            glyph[State.RUNNING] = PROCESS_ALIVE
+        return [glyph[s] for s in states], [styles_by_state[s] for s in states]
