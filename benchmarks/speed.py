@@ -252,12 +252,20 @@ def bench_viztracer(bare: float, ours: float) -> None:
 
 
 def main() -> int:
+    from benchmarks import frames
+
+    only = sys.argv[1:] or ["probe", "ui"]
     print(f"Cookline benchmarks · Python {sys.version.split()[0]} · {os.cpu_count()} cores\n")
-    bench_probe_event()
-    bare, ours = bench_cpu_scenario()
-    bench_transport()
-    bench_store()
-    bench_viztracer(bare, ours)
+    if "probe" in only:
+        bench_probe_event()
+        bare, ours = bench_cpu_scenario()
+        bench_transport()
+        bench_store()
+        bench_viztracer(bare, ours)
+    if "ui" in only:
+        frames.bench_frames(report)
+        frames.bench_first_frame(report)
+        frames.bench_stream(report)
     missed = [r for r in ROWS if not r[3]]
     print(f"\n{len(ROWS) - len(missed)} of {len(ROWS)} goals met")
     return 0

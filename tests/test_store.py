@@ -77,3 +77,41 @@ def test_stored_event_is_compact() -> None:
     a = store.by_name("Cook A")
     per_event = sum(arr.itemsize for arr in (a.t, a.state, a.reason, a.core, a.label))
     assert per_event == 16
+
+
+def test_prefix_sums_agree_with_the_span_walk() -> None:
+    """The fast path (prefix sums) draws what the exact span walk draws, cell for cell."""
+    import random
+
+    rng = random.Random(7)
+    store = TraceStore()
+    proc = (1 << 24) | 0
+    ev: list[tuple[int, ...]] = [(0, proc, State.RUNNING, 0, -1, 0)]
+    meta = [("actor", proc, Kind.PROCESS, 0, "Kitchen", 1, 0)]
+    t = 0
+    for cook in range(1, 4):
+        key = (1 << 24) | cook
+        meta.append(("actor", key, Kind.THREAD, proc, f"Cook {cook}", 1, cook))
+        t = cook * 1000
+        ev.append((t, key, State.NEW, 0, -1, 0))
+        for _ in range(3000):
+            t += rng.choice((20_000, 50_000, 400_000, 2_000_000))
+            st = rng.choice((State.RUNNING, State.READY, State.WAITING))
+            ev.append((t, key, st, Reason.SLEEP if st == State.WAITING else 0, cook % 2, 0))
+        ev.append((t + 10_000, key, State.FAILED if cook == 2 else State.DONE, 0, -1, 0))
+    ev.sort()
+    store.ingest(array("q", [x for e in ev for x in e]), meta)
+    lo, hi = store.bounds()
+    for a in store.actors[1:]:
+        for cells in (40, 120):
+            fast = store._buckets_by_sums(a, lo, hi, cells, None)
+            slow = store._buckets_by_spans(a, lo, hi, cells, None)
+            same = sum(f == s for f, s in zip(fast, slow, strict=True))
+            assert same >= 0.9 * cells, (a.name, cells, fast, slow)
+            assert (State.FAILED in fast) == (State.FAILED in slow)
+        s = store.summary().actors[a.index]
+        walked = {st: 0 for st in State}
+        for sp in store.spans(a):
+            walked[sp.state] += sp.end - sp.start
+        assert s.running == walked[State.RUNNING] and s.waiting == walked[State.WAITING]
+        assert s.ready == walked[State.READY]

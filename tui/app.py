@@ -88,11 +88,25 @@ class CooklineApp(App[int]):
         """The tour's runs use this scale."""
 
     def on_mount(self) -> None:
-        self.push_screen(TourScreen(self.lang))
+        # The tour is built only when it is shown: a replay's first frame should not wait
+        # for a screen the user has not asked for.
         if self.replay is not None:
             self.push_screen(RunScreen(self.replay, autoplay=self.autoplay, lang=self.lang))
         elif self.live is not None:
             self._start(self.live)
+        else:
+            self.push_screen(TourScreen(self.lang))
+
+    def show_tour(self) -> None:
+        """Back from a run to the tour (building it if the app started on a run)."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if isinstance(self.screen, TourScreen):
+            return
+        if len(self.screen_stack) == 2 and isinstance(self.screen_stack[0], TourScreen):
+            self.pop_screen()
+        else:
+            self.switch_screen(TourScreen(self.lang))
 
     def _start(self, spec: LiveSpec) -> None:
         try:
@@ -107,8 +121,7 @@ class CooklineApp(App[int]):
     def run_scenario(self, scenario_id: str) -> None:
         base = self.live or LiveSpec(scenario_id, scale=self.scale)
         spec = LiveSpec(scenario_id, base.scale, base.cores, base.timeout, base.stall, None)
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
+        self.show_tour()
         self._start(spec)
 
     def on_run_scenario(self, message: RunScenario) -> None:

@@ -12,6 +12,8 @@ import time
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
+from itertools import accumulate, compress
+from operator import mul, sub
 from typing import Any
 
 from scenarios.model import FINAL_STATES, STATE_WIDTH, Kind, State
@@ -37,6 +39,17 @@ class Actor:
     core: array = field(default_factory=lambda: array("h"))
     label: array = field(default_factory=lambda: array("i"))
 
+    cum_run: array = field(default_factory=lambda: array("q"))
+    """Derived, lazily: running time before each event (a prefix sum), so the time in a state
+    over any window is two binary searches, whatever the number of events inside it."""
+    cum_wait: array = field(default_factory=lambda: array("q"))
+    core_run: dict[int, int] = field(default_factory=dict)
+    """Derived: running time per core over the closed spans."""
+    derived: int = 0
+    """How many events the derived data covers."""
+    edits: int = 0
+    """Bumped when an event lands before the last one: views drop what they cached."""
+
     def __len__(self) -> int:
         return len(self.t)
 
@@ -49,12 +62,69 @@ class Actor:
             self.reason.insert(i, reason)
             self.core.insert(i, core)
             self.label.insert(i, label)
+            self.forget()
             return
         ts.append(t)
         self.state.append(state)
         self.reason.append(reason)
         self.core.append(core)
         self.label.append(label)
+
+    def extend(self, t: array, state: array, reason: array, core: array, label: array) -> None:
+        """A batch of this actor's events, already in time order (the common case)."""
+        if self.t and t[0] < self.t[-1]:
+            for k in range(len(t)):
+                self.append(t[k], state[k], reason[k], core[k], label[k])
+            return
+        self.t.extend(t)
+        self.state.extend(state)
+        self.reason.extend(reason)
+        self.core.extend(core)
+        self.label.extend(label)
+
+    def forget(self) -> None:
+        """Drop derived data (an event landed in the middle)."""
+        self.cum_run = array("q")
+        self.cum_wait = array("q")
+        self.core_run = {}
+        self.derived = 0
+        self.edits += 1
+
+    def derive(self) -> None:
+        """Extend the prefix sums over events added since the last call.
+
+        Vectorised with C-level iterators (``map``, ``accumulate``, ``compress``): this runs in
+        the UI process for every event of a live run.
+        """
+        n = len(self.t)
+        k = self.derived
+        if k >= n:
+            return
+        ts, st, co = self.t, self.state, self.core
+        if k == 0:
+            self.cum_run.append(0)
+            self.cum_wait.append(0)
+            k = 1
+            if n == 1:
+                self.derived = 1
+                return
+        dts = list(map(sub, ts[k:n], ts[k - 1 : n - 1]))
+        states = st[k - 1 : n - 1].tobytes()
+        is_run = states.translate(_IS_RUNNING)
+        is_wait = states.translate(_IS_WAITING)
+        for cum, mask in ((self.cum_run, is_run), (self.cum_wait, is_wait)):
+            sums = accumulate(map(mul, dts, mask), initial=cum[-1])
+            next(sums)  # the initial value is already the last element
+            cum.extend(sums)
+        per_core = self.core_run
+        cores = co[k - 1 : n - 1]
+        for c, dt in zip(compress(cores, is_run), compress(dts, is_run), strict=True):
+            per_core[c] = per_core.get(c, 0) + dt
+        self.derived = n
+
+
+_IS_RUNNING = bytes(1 if b == State.RUNNING else 0 for b in range(256))
+_IS_WAITING = bytes(1 if b == State.WAITING else 0 for b in range(256))
 
 
 @dataclass(frozen=True)
@@ -123,6 +193,11 @@ class TraceStore:
         self.version = 0
         """Bumped on every ingest, so views know when to redraw."""
         self.lock = threading.Lock()
+        self._bounds: tuple[int, int] = (0, 0)
+        self._bounds_key: tuple[int, int] = (-1, -1)
+        self._cores: set[int] = set()
+        self._cores_upto: dict[int, int] = {}
+        self._peak: tuple[int, int] = (-1, 0)
 
     # -- feeding --------------------------------------------------------------------------
 
@@ -152,22 +227,48 @@ class TraceStore:
         return i
 
     def ingest(self, states: Any, meta: list[tuple[Any, ...]]) -> None:
-        """One batch from the wire: absolute ``monotonic_ns`` times, wire ids."""
+        """One batch from the wire: absolute ``monotonic_ns`` times, wire ids.
+
+        A batch almost always comes from one thread, so it is split per actor with array
+        slicing (C speed) and appended in one ``extend`` per field, not event by event.
+        """
         t0 = self.t0
+        n = len(states) // STATE_WIDTH
         with self.lock:
             for m in meta:
                 self._ingest_meta(m, t0)
-            actor = self.actor
-            label = self._label
-            n = len(states)
-            for i in range(0, n, STATE_WIDTH):
-                t, key, st, reason, core, lab = states[i : i + STATE_WIDTH]
-                actor(key).append(t - t0, st, reason, core, label(lab))
-            self.events += n // STATE_WIDTH
             if n:
-                newest = max(states[0:n:STATE_WIDTH])
-                self.lag = max(0, time.monotonic_ns() - newest)
+                self._ingest_states(states, n, t0)
+                self.events += n
+                self.lag = max(0, time.monotonic_ns() - max(states[0::STATE_WIDTH]))
             self.version += 1
+
+    def _ingest_states(self, states: Any, n: int, t0: int) -> None:
+        keys = states[1::STATE_WIDTH]
+        distinct = set(keys)
+        for key in distinct:
+            if len(distinct) == 1:
+                rows = states
+            else:
+                rows = array("q")
+                for i in range(n):
+                    if keys[i] == key:
+                        rows.extend(states[i * STATE_WIDTH : (i + 1) * STATE_WIDTH])
+            ts = array("q", (t - t0 for t in rows[0::STATE_WIDTH])) if t0 else rows[0::STATE_WIDTH]
+            labels = rows[5::STATE_WIDTH]
+            wire = set(labels)
+            if wire != {0}:
+                index = {w: self._label(w) for w in wire}
+                lab = array("i", (index[w] for w in labels))
+            else:
+                lab = array("i", bytes(4 * len(labels)))
+            self.actor(key).extend(
+                ts,
+                array("b", rows[2::STATE_WIDTH]),
+                array("b", rows[3::STATE_WIDTH]),
+                array("h", rows[4::STATE_WIDTH]),
+                lab,
+            )
 
     def _ingest_meta(self, m: tuple[Any, ...], t0: int) -> None:
         kind = m[0]
@@ -193,11 +294,14 @@ class TraceStore:
     # -- reading ----------------------------------------------------------------------------
 
     def bounds(self) -> tuple[int, int]:
-        """First and last state event time; (0, 0) for an empty store."""
-        firsts = [a.t[0] for a in self.actors if len(a)]
-        if not firsts:
-            return 0, 0
-        return min(firsts), max(a.t[-1] for a in self.actors if len(a))
+        """First and last state event time; (0, 0) for an empty store. Cached per change."""
+        key = (self.events, len(self.actors))
+        if self._bounds_key != key:
+            firsts = [a.t[0] for a in self.actors if len(a)]
+            lasts = [a.t[-1] for a in self.actors if len(a)]
+            self._bounds = (min(firsts), max(lasts)) if firsts else (0, 0)
+            self._bounds_key = key
+        return self._bounds
 
     def spans(
         self,
@@ -241,75 +345,181 @@ class TraceStore:
     ) -> list[int]:
         """The dominant state (most time) of each of ``n`` equal slices of ``[start, end)``.
 
-        -1 where the actor did not exist yet. Cost follows the spans in the window plus ``n``.
+        -1 where the actor did not exist. When the window holds many more events than cells,
+        the answer comes from prefix sums (two binary searches a cell), so a frame costs the
+        same at ten thousand events as at ten million.
         """
-        out = [-1] * n
         if n <= 0 or end <= start or not len(actor):
-            return out
+            return [-1] * n
+        ts = actor.t
+        inside = bisect_left(ts, end) - bisect_right(ts, start)
+        with self.lock:  # the collector may be appending to these very arrays
+            if inside > n // 2:  # measured: the sums win from about half an event a cell
+                return self._buckets_by_sums(actor, start, end, n, open_end)
+            return self._buckets_by_spans(actor, start, end, n, open_end)
+
+    def _open_end(self, open_end: int | None) -> int:
+        """Where a last, unfinished span ends: a live run's now, or the last event."""
+        return self.bounds()[1] if open_end is None else open_end
+
+    def _buckets_by_spans(
+        self, actor: Actor, start: int, end: int, n: int, open_end: int | None
+    ) -> list[int]:
+        """Walk the events in the window: a cell wholly inside one span takes its state at
+        once; only the cells a span boundary cuts weigh their parts."""
+        out = [-1] * n
+        ts, st = actor.t, actor.state
         width = (end - start) / n
-        weights: list[dict[int, float]] = [{} for _ in range(n)]
-        for s in self.spans(actor, start, end, open_end):
-            a, b = max(s.start, start), min(s.end, end)
-            if s.state in FINAL_STATES and s.end > s.start:
-                b = min(b, a + int(width))  # the end mark, not a lane of "done"
+        last = len(ts) - 1
+        stop = self._open_end(open_end)
+        partial: dict[int, dict[int, float]] = {}
+        lo_i = max(0, bisect_right(ts, start) - 1)
+        hi_i = min(last, bisect_left(ts, end))
+        for k in range(lo_i, hi_i + 1):
+            state = st[k]
+            a = ts[k]
+            b = ts[k + 1] if k < last else max(stop, a)
+            if state in FINAL_STATES:
+                b = a + width  # the end mark, not a lane of "done"
+            a, b = max(a, start), min(b, end)
             if b <= a:
-                b = a + 1
-            i = min(n - 1, int((a - start) / width))
-            j = min(n - 1, int((b - 1 - start) / width))
-            for k in range(i, j + 1):
-                lo = start + k * width
-                cover = min(b, lo + width) - max(a, lo)
-                w = weights[k]
-                w[s.state] = w.get(s.state, 0) + cover
-        for k, w in enumerate(weights):
-            if w:
-                # a failure or a moment of running outweighs its slice's share: both must show
-                if State.FAILED in w:
-                    out[k] = State.FAILED
+                if state == State.FAILED and start <= a < end:
+                    b = a + 1
                 else:
-                    out[k] = max(w, key=w.__getitem__)
+                    continue
+            ca = (a - start) / width
+            cb = (b - start) / width
+            i, j = int(ca), min(n - 1, int(cb - 1e-9))
+            if i == j:
+                w = partial.setdefault(i, {})
+                w[state] = w.get(state, 0.0) + (cb - ca)
+                continue
+            if ca > i:
+                w = partial.setdefault(i, {})
+                w[state] = w.get(state, 0.0) + (i + 1 - ca)
+                i += 1
+            if cb < j + 1:
+                w = partial.setdefault(j, {})
+                w[state] = w.get(state, 0.0) + (cb - j)
+                j -= 1
+            out[i : j + 1] = [state] * (j + 1 - i)
+        for c, w in partial.items():
+            if out[c] != -1 and out[c] != State.FAILED:
+                continue  # wholly covered by one span: that state fills it
+            out[c] = State.FAILED if State.FAILED in w else max(w, key=w.__getitem__)
+        return out
+
+    def _buckets_by_sums(
+        self, actor: Actor, start: int, end: int, n: int, open_end: int | None
+    ) -> list[int]:
+        """Time in each state per cell from the prefix sums: a binary search per boundary."""
+        actor.derive()
+        ts, st, cr, cw = actor.t, actor.state, actor.cum_run, actor.cum_wait
+        last = actor.derived - 1
+        final = st[last] if st[last] in FINAL_STATES else None
+        stop = ts[last] if final is not None else self._open_end(open_end)
+        first = ts[0]
+        alive = ts[1] if st[0] == State.NEW and last > 0 else first
+        width = (end - start) / n
+        running, waiting = int(State.RUNNING), int(State.WAITING)
+        edges = [min(start + k * width, stop) for k in range(n + 1)]
+        idx = _positions(ts, edges, last + 1)
+        run = [
+            (cr[i] + (x - ts[i] if st[i] == running else 0)) if i >= 0 else 0
+            for x, i in zip(edges, idx, strict=True)
+        ]
+        wait = [
+            (cw[i] + (x - ts[i] if st[i] == waiting else 0)) if i >= 0 else 0
+            for x, i in zip(edges, idx, strict=True)
+        ]
+        out = [-1] * n
+        ready, new = int(State.READY), int(State.NEW)
+        for k in range(n):
+            a = start + k * width
+            b = a + width
+            r = run[k + 1] - run[k]
+            w = wait[k + 1] - wait[k]
+            live = min(b, stop) - max(a, alive)
+            best, weight = -1, 0.0
+            if r > weight:
+                best, weight = running, r
+            if w > weight:
+                best, weight = waiting, w
+            if live - r - w > weight:
+                best, weight = ready, live - r - w
+            if a < alive and min(b, alive) - max(a, first) > weight:
+                best = new
+            if final is not None and b > stop and a < stop + width:
+                mark = min(b, stop + width) - max(a, stop)
+                if final == State.FAILED or mark > weight:
+                    best = final
+            out[k] = best
         return out
 
     def core_buckets(
         self, core: int, start: int, end: int, n: int, open_end: int | None = None
     ) -> list[int]:
-        """Which thread actor ran most on ``core`` in each of ``n`` slices (-1: idle)."""
+        """Which thread actor ran most on ``core`` in each of ``n`` slices (-1: idle).
+
+        An actor with many more events in the window than cells is sampled at each cell's
+        middle instead of walked span by span, so the cost follows the cells.
+        """
         out = [-1] * n
         if n <= 0 or end <= start:
             return out
         width = (end - start) / n
         weights: list[dict[int, float]] = [{} for _ in range(n)]
-        for a in self.actors:
-            if a.kind != Kind.THREAD or not len(a):
-                continue
-            for s in self.spans(a, start, end, open_end):
-                if s.state != State.RUNNING or s.core != core:
+        running = State.RUNNING
+        with self.lock:
+            for a in self.actors:
+                if a.kind != Kind.THREAD or not len(a):
                     continue
-                lo_t, hi_t = max(s.start, start), min(s.end, end)
-                if hi_t <= lo_t:
+                ts = a.t
+                if bisect_left(ts, end) - bisect_right(ts, start) > 2 * n:
+                    stop = (
+                        ts[-1]
+                        if a.state[-1] in FINAL_STATES
+                        else (self.bounds()[1] if open_end is None else open_end)
+                    )
+                    i = 0
+                    for k in range(n):
+                        mid = start + (k + 0.5) * width
+                        if mid > stop:
+                            break
+                        i = bisect_right(ts, mid, i) - 1
+                        if i >= 0 and a.state[i] == running and a.core[i] == core:
+                            weights[k][a.index] = weights[k].get(a.index, 0) + width
+                        i = max(i, 0)
                     continue
-                i = min(n - 1, int((lo_t - start) / width))
-                j = min(n - 1, int((hi_t - 1 - start) / width))
-                for k in range(i, j + 1):
-                    lo = start + k * width
-                    cover = min(hi_t, lo + width) - max(lo_t, lo)
-                    w = weights[k]
-                    w[a.index] = w.get(a.index, 0) + cover
+                for s in self.spans(a, start, end, open_end):
+                    if s.state != running or s.core != core:
+                        continue
+                    lo_t, hi_t = max(s.start, start), min(s.end, end)
+                    if hi_t <= lo_t:
+                        continue
+                    i = min(n - 1, int((lo_t - start) / width))
+                    j = min(n - 1, int((hi_t - 1 - start) / width))
+                    for k in range(i, j + 1):
+                        lo = start + k * width
+                        cover = min(hi_t, lo + width) - max(lo_t, lo)
+                        w = weights[k]
+                        w[a.index] = w.get(a.index, 0) + cover
         for k, w in enumerate(weights):
             if w:
                 out[k] = max(w, key=w.__getitem__)
         return out
 
     def cores(self) -> list[int]:
-        """Every core a thread ran on, and every core the run was allowed."""
-        seen = set(self.header.get("machine", {}).get("cpus", []))
+        """Every core a thread ran on, and every core the run was allowed (incremental)."""
+        seen = self._cores
+        seen.update(self.header.get("machine", {}).get("cpus", []))
         for a in self.actors:
-            if a.kind == Kind.THREAD:
-                seen.update(
-                    c
-                    for c, st in zip(a.core, a.state, strict=True)
-                    if c >= 0 and st == State.RUNNING
-                )
+            if a.kind != Kind.THREAD:
+                continue
+            k = self._cores_upto.get(a.index, 0)
+            if k < len(a):
+                seen.update(c for c in a.core[k:] if c >= 0)
+                self._cores_upto[a.index] = len(a)
         return sorted(seen)
 
     def state_at(self, actor: Actor, t: int) -> Span | None:
@@ -379,45 +589,61 @@ class TraceStore:
             walk(a, 0)
         return out
 
-    def summary(self) -> Summary:
+    def summary(self, peak: bool = True) -> Summary:
+        """The run's figures. Per-actor sums come from prefix sums (cheap, any size); the peak
+        of actors running at once needs a sweep over every span, so a live view may skip it."""
+        with self.lock:
+            return self._summary(peak)
+
+    def _summary(self, peak: bool) -> Summary:
         lo, hi = self.bounds()
         wall = hi - lo
         per_core: dict[int, int] = {}
         actors = []
         cpu = 0
-        edges: list[tuple[int, int]] = []
         for a in self.actors:
-            run = ready = wait = 0
-            for s in self.spans(a):
-                d = s.end - s.start
-                if s.state == State.RUNNING:
-                    run += d
-                    if a.kind == Kind.THREAD:
-                        per_core[s.core] = per_core.get(s.core, 0) + d
-                        if d:
-                            edges.append((s.start, 1))
-                            edges.append((s.end, -1))
-                elif s.state == State.READY:
-                    ready += d
-                elif s.state == State.WAITING:
-                    wait += d
+            if not len(a):
+                actors.append(ActorSummary(a, 0, 0, 0, 0, 0, None))
+                continue
+            a.derive()
+            last = len(a) - 1
+            final = State(a.state[last]) if a.state[last] in FINAL_STATES else None
+            stop = a.t[last] if final is not None else hi
+            run, wait = a.cum_run[last], a.cum_wait[last]
+            if final is None:
+                tail = stop - a.t[last]
+                if a.state[last] == State.RUNNING:
+                    run += tail
+                elif a.state[last] == State.WAITING:
+                    wait += tail
+            alive = a.t[1] if a.state[0] == State.NEW and last > 0 else a.t[0]
+            ready = max(0, stop - alive - run - wait)
             if a.kind == Kind.THREAD:
                 cpu += run
-            last = State(a.state[-1]) if len(a) else None
-            actors.append(
-                ActorSummary(
-                    a,
-                    run,
-                    ready,
-                    wait,
-                    a.t[0] if len(a) else 0,
-                    a.t[-1] if len(a) else 0,
-                    last if last in FINAL_STATES else None,
-                )
-            )
-        return Summary(
-            wall, cpu, cpu / wall if wall else 0.0, _most_at_once(edges), per_core, actors
-        )
+                for c, ns in a.core_run.items():
+                    per_core[c] = per_core.get(c, 0) + ns
+                if final is None and a.state[last] == State.RUNNING:
+                    c = a.core[last]
+                    per_core[c] = per_core.get(c, 0) + stop - a.t[last]
+            actors.append(ActorSummary(a, run, ready, wait, a.t[0], a.t[last], final))
+        most = self.peak() if peak else 0
+        return Summary(wall, cpu, cpu / wall if wall else 0.0, most, per_core, actors)
+
+    def peak(self) -> int:
+        """Most thread actors running together (for at least 5 ms); cached per change."""
+        if self._peak[0] == self.events:
+            return self._peak[1]
+        edges: list[tuple[int, int]] = []
+        for a in self.actors:
+            if a.kind != Kind.THREAD:
+                continue
+            for s in self.spans(a):
+                if s.state == State.RUNNING and s.end > s.start:
+                    edges.append((s.start, 1))
+                    edges.append((s.end, -1))
+        most = _most_at_once(edges)
+        self._peak = (self.events, most)
+        return most
 
     def all_waiting_at(self, t: int, kinds: tuple[Kind, ...] = (Kind.TASK,)) -> int:
         """How many actors of these kinds were ``waiting`` at instant ``t``."""
@@ -452,3 +678,19 @@ def _most_at_once(edges: list[tuple[int, int]], hold: int = 5_000_000) -> int:
         cur += d
         since = t
     return most
+
+
+def _positions(ts: array, edges: list[float], size: int) -> list[int]:
+    """``bisect_right(ts, x) - 1`` for increasing ``edges``, each search narrowed to a window
+    just past the previous answer: a bisect over a whole ``array`` boxes an int per step."""
+    out = []
+    lo = bisect_right(ts, edges[0], 0, size)
+    step = max(2, 2 * (bisect_right(ts, edges[-1], lo, size) - lo) // max(1, len(edges)))
+    for x in edges:
+        hi = min(size, lo + step)
+        if hi < size and ts[hi - 1] <= x:
+            lo = bisect_right(ts, x, hi, size)
+        else:
+            lo = bisect_right(ts, x, lo, hi)
+        out.append(lo - 1)
+    return out

@@ -28,8 +28,14 @@ class Timeline:
     def window(self, lo: int, hi: int, now: int) -> tuple[int, int]:
         """The window to draw, given the run's bounds and the current time."""
         if self.span is None:
-            end = max(now, hi if not self.follow else now, lo + MIN_SPAN)
-            return lo, max(end, lo + 1)
+            if self.follow:
+                # live: the axis doubles when the run outgrows it, so between doublings past
+                # cells stay where they are and a frame redraws only the newest ones
+                span = MIN_SPAN
+                while span < now - lo:
+                    span *= 2
+                return lo, lo + span
+            return lo, max(hi, lo + 1)
         if self.follow:
             end = max(now, lo + self.span)
             return end - self.span, end

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from scenarios.model import Kind, State
 from scenarios.runner import Run
@@ -24,11 +24,13 @@ from tui.headless import seconds
 from tui.store import TraceStore
 from tui.timeline import Timeline
 from tui.widgets.gantt import Gantt
+from tui.widgets.text_panel import TextPanel
 
 Restart = Callable[[], tuple[Run, TraceStore]]
 """Starts the same scenario again: a new run feeding a new store."""
 
-TICK = 1 / 20
+TICK = 1 / 10
+"""Redraw rate: 10 Hz keeps a live Gantt smooth and the UI near a tenth of a core."""
 
 
 class RunScreen(Screen[None]):
@@ -38,18 +40,18 @@ class RunScreen(Screen[None]):
         Binding("t", "view('threads')", "Threads"),
         Binding("c", "view('cores')", "Cores"),
         Binding("a", "view('coroutines')", "Coroutines"),
-        Binding("plus,equals_sign", "zoom(0.5)", "Zoom in", key_display="+"),
-        Binding("minus", "zoom(2)", "Zoom out", key_display="-"),
+        Binding("plus,equals_sign", "zoom(0.5)", "In", key_display="+"),
+        Binding("minus", "zoom(2)", "Out", key_display="-"),
         Binding("left", "pan(-0.2)", "Pan", show=False),
         Binding("right", "pan(0.2)", "Pan", show=False),
         Binding("f", "fit", "Fit"),
         Binding("space", "pause", "Pause"),
         Binding("n", "step(1)", "Next"),
         Binding("p", "step(-1)", "Prev"),
-        Binding("left_square_bracket", "speed(False)", "Slower", key_display="["),
-        Binding("right_square_bracket", "speed(True)", "Faster", key_display="]"),
+        Binding("left_square_bracket", "speed(False)", "Slower", key_display="[", show=False),
+        Binding("right_square_bracket", "speed(True)", "Faster", key_display="]", show=False),
         Binding("l", "language", "日本語/EN", show=False),
-        Binding("r", "again", "Run again"),
+        Binding("r", "again", "Again"),
         Binding("escape", "back", "Tour", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
@@ -90,19 +92,22 @@ class RunScreen(Screen[None]):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="run-header")
-        yield Static(id="banner")
+        yield TextPanel(id="run-header")
+        yield TextPanel(id="banner")
         with Horizontal(id="run-body"):
             with Vertical(id="chart"):
                 yield Gantt(self.store, id="gantt")
-                yield Static(id="axis")
-                yield Static(id="legend")
+                yield TextPanel(id="axis")
+                yield TextPanel(id="legend")
             with Vertical(id="side"):
-                yield Static(id="stats")
-                yield Static(id="meters")
-                yield Static(id="readout")
-                yield Static(id="narration")
+                yield TextPanel(id="stats")
+                yield TextPanel(id="meters")
+                yield TextPanel(id="readout")
+                yield TextPanel(id="narration")
         yield Footer()
+
+    def _panel(self, name: str) -> TextPanel:
+        return self.query_one(f"#{name}", TextPanel)
 
     @property
     def gantt(self) -> Gantt:
@@ -112,7 +117,7 @@ class RunScreen(Screen[None]):
         self._last_tick = self.app.clock()  # type: ignore[attr-defined]
         self.gantt.sync_lanes()
         self.gantt.focus()
-        self.query_one("#legend", Static).update(self._legend())
+        self._panel("legend").content = self._legend()
         self._refresh(force=True)
         self.set_interval(TICK, self._tick)
 
@@ -176,9 +181,9 @@ class RunScreen(Screen[None]):
     # -- panels -------------------------------------------------------------------------------
 
     def _update_side(self, now: int, start: int, end: int) -> None:
-        self.query_one("#run-header", Static).update(self._header(now))
-        self.query_one("#axis", Static).update(
-            headless.axis(start, end, self.gantt.cells, self.gantt.name_width + 1)
+        self._panel("run-header").content = self._header(now)
+        self._panel("axis").content = headless.axis(
+            start, end, self.gantt.cells, self.gantt.name_width + 1
         )
         clock = self.app.clock() / 1e9  # type: ignore[attr-defined]
         if clock - self._rate_mark[0] >= 0.5:
@@ -190,15 +195,15 @@ class RunScreen(Screen[None]):
             self._ended_seen = max(self._ended_seen, 2 if self._ended_seen else 0)
             self._load_mark = clock
             self._load = self.app.load()  # type: ignore[attr-defined]
-            self.query_one("#stats", Static).update(self._stats(now))
-            self.query_one("#meters", Static).update(self._meters())
-        self.query_one("#readout", Static).update(self._readout())
-        self.query_one("#narration", Static).update(self._narration(now))
-        banner = self.query_one("#banner", Static)
+            self._panel("stats").content = self._stats(now)
+            self._panel("meters").content = self._meters()
+        self._panel("readout").content = self._readout()
+        self._panel("narration").content = self._narration(now)
+        banner = self._panel("banner")
         text = self._banner()
         banner.display = text is not None
         if text is not None:
-            banner.update(text)
+            banner.content = text
 
     def _header(self, now: int) -> Text:
         h = self.store.header
@@ -237,7 +242,8 @@ class RunScreen(Screen[None]):
         return t
 
     def _stats(self, now: int) -> Text:
-        s = self.store.summary()
+        growing = self.live and self.run is not None and not self.run.finished
+        s = self.store.summary(peak=not growing)  # the peak sweeps every span: once, at the end
         t = Text()
         t.append("wall ", style="dim")
         t.append(f"{seconds(s.wall)}\n", style="bold")
@@ -246,7 +252,7 @@ class RunScreen(Screen[None]):
         t.append("parallelism ", style="dim")
         t.append(f"{s.parallelism:.2f}\n", style="bold")
         t.append("most at once ", style="dim")
-        t.append(f"{s.max_running}\n", style="bold")
+        t.append(f"{s.max_running if not growing else '…'}\n", style="bold")
         t.append("events ", style="dim")
         t.append(f"{self.store.events:,}", style="bold")
         if self.live and self.run is not None and not self.run.finished:
@@ -305,7 +311,7 @@ class RunScreen(Screen[None]):
     def _banner(self) -> Text | None:
         end = self.store.end
         if end and end.get("outcome") not in (None, "done"):
-            return Text(f" ✗ {end['outcome']}: {end.get('message', '')} ", style="bold")
+            return Text(f" × {end['outcome']}: {end.get('message', '')} ", style="bold")
         failed = [
             a
             for a in self.store.actors
@@ -313,7 +319,7 @@ class RunScreen(Screen[None]):
         ]
         if failed:
             names = ", ".join(a.name for a in failed)
-            return Text(f" ✗ failed: {names} ", style="bold")
+            return Text(f" × failed: {names} ", style="bold")
         return None
 
     def _on_ended(self) -> None:
@@ -418,8 +424,7 @@ class RunScreen(Screen[None]):
             self._refresh(force=True)
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
+        self.app.show_tour()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         if self.app.screen.query("HelpPanel"):

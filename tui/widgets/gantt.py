@@ -22,9 +22,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from scenarios.model import Kind, State
+from scenarios.model import FINAL_STATES, Kind, State
 from tui.glyphs import ACTOR_COLOURS, GLYPH, PROCESS_ALIVE
-from tui.store import TraceStore
+from tui.store import Actor, TraceStore
 
 VIEWS = ("threads", "cores", "coroutines")
 
@@ -126,6 +126,23 @@ class Gantt(ScrollView, can_focus=True):
         self.lanes: list[Lane] = []
         self._lane_key: tuple[int, int, str] = (-1, -1, "")
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._lane_states: LRUCache[tuple[int, ...], tuple[int, list[int]]] = LRUCache(4096)
+        self._styles: dict[str, Style] = {}
+        """Component styles combined with the widget's own, built once per style change."""
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = {}
+        self._cache.clear()
+
+    def _style(self, name: str) -> Style:
+        """``base + gantt--NAME`` (``base`` alone for ""), cached: styles cost more than cells."""
+        style = self._styles.get(name)
+        if style is None:
+            base = self.rich_style
+            style = base if not name else base + self.get_component_rich_style(f"gantt--{name}")
+            self._styles[name] = style
+        return style
 
     # -- what the screen sets -------------------------------------------------------------
 
@@ -207,7 +224,7 @@ class Gantt(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         row = y + int(self.scroll_y)
         width = self.size.width
-        base = self.rich_style
+        base = self._style("")
         if row >= len(self.lanes) or width <= 0:
             return Strip.blank(width, base)
         lane = self.lanes[row]
@@ -240,13 +257,9 @@ class Gantt(ScrollView, can_focus=True):
             return len(self.store.actors[lane.actor])
         return 0
 
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"gantt--{name}")
-
     def _render_lane(
         self, row: int, lane: Lane, cells: int, cursor_col: int | None, width: int
     ) -> Strip:
-        base = self.rich_style
         name_style = self._style("heading" if lane.heading else "name")
         if self.selected == row:
             name_style += self._style("selected")
@@ -254,13 +267,13 @@ class Gantt(ScrollView, can_focus=True):
         if len(title) > self.name_width:
             title = title[: self.name_width - 1] + "…"
         segments = [
-            Segment(title.ljust(self.name_width), base + name_style),
-            Segment("│", base + self._style("future")),
+            Segment(title.ljust(self.name_width), name_style),
+            Segment("│", self._style("future")),
         ]
         glyphs, styles = self._cells(lane, cells)
         if self.now is not None and self.now < self.end:
             cut = max(0, int((self.now - self.start) * cells / (self.end - self.start)) + 1)
-            future = base + self._style("future")
+            future = self._style("future")
             for k in range(min(cut, cells), cells):
                 glyphs[k], styles[k] = " ", future
         if cursor_col is not None and 0 <= cursor_col < cells:
@@ -270,35 +283,71 @@ class Gantt(ScrollView, can_focus=True):
         # one segment per run of equal style: segments, not cells, are what a frame costs
         run_start = 0
         for k in range(1, cells + 1):
-            if k == cells or styles[k] != styles[run_start] or glyphs[k] != glyphs[run_start]:
+            if k == cells or styles[k] is not styles[run_start] or glyphs[k] != glyphs[run_start]:
                 segments.append(Segment(glyphs[run_start] * (k - run_start), styles[run_start]))
                 run_start = k
         return Strip(segments, width).crop(0, width)
 
     def _cells(self, lane: Lane, cells: int) -> tuple[list[str], list[Style]]:
-        base = self.rich_style
         if lane.core is not None:
             owners = self.store.core_buckets(lane.core, self.start, self.end, cells, self.now)
+            base = self._style("")
             palette = [base + Style(color=c) for c in ACTOR_COLOURS]
-            idle = base + self._style("future")
+            idle = self._style("future")
             return (
                 [GLYPH[State.RUNNING] if o >= 0 else "·" for o in owners],
                 [palette[o % len(palette)] if o >= 0 else idle for o in owners],
             )
         assert lane.actor is not None
         actor = self.store.actors[lane.actor]
-        states = self.store.buckets(actor, self.start, self.end, cells, self.now)
+        states = self._states(actor, cells)
         process = actor.kind == Kind.PROCESS
-        styles_by_state = {
-            -1: base,
-            State.NEW: base + self._style("new"),
-            State.READY: base + self._style("ready"),
-            State.RUNNING: base + self._style("process" if process else "running"),
-            State.WAITING: base + self._style("waiting"),
-            State.DONE: base + self._style("done"),
-            State.FAILED: base + self._style("failed"),
+        glyph = _PROCESS_GLYPH if process else GLYPH
+        by_state = {
+            -1: self._style(""),
+            State.NEW: self._style("new"),
+            State.READY: self._style("ready"),
+            State.RUNNING: self._style("process" if process else "running"),
+            State.WAITING: self._style("waiting"),
+            State.DONE: self._style("done"),
+            State.FAILED: self._style("failed"),
         }
-        glyph = dict(GLYPH)
-        if process:
-            glyph[State.RUNNING] = PROCESS_ALIVE
-        return [glyph[s] for s in states], [styles_by_state[s] for s in states]
+        return [glyph[s] for s in states], [by_state[s] for s in states]
+
+    def _states(self, actor: Actor, cells: int) -> list[int]:
+        """The lane's cells, reusing those that cannot change any more.
+
+        A cell that ends before the actor's last event is final for this window, and every
+        cell from the last event to "now" is that event's state: a live frame computes one or
+        two cells a lane, not the whole lane.
+        """
+        key = (actor.index, actor.edits, self.start, self.end, cells)
+        cached = self._lane_states.get(key)
+        if cached is not None and cached[0] >= cells:
+            return cached[1]
+        if not len(actor):
+            return [-1] * cells
+        width = (self.end - self.start) / cells
+        k0 = max(0, cached[0] - 1) if cached is not None else 0
+        t_last, last_state = actor.t[-1], actor.state[-1]
+        final = last_state in FINAL_STATES
+        upto = cells  # cells past "now" are the future: blank, nothing to compute
+        if self.now is not None:
+            upto = max(k0, min(cells, int((self.now - self.start) / width) + 1))
+        k_last = int((t_last - self.start) / width)
+        k_end = upto if final else max(k0, min(upto, k_last + 1))
+        fresh = self.store.buckets(
+            actor,
+            int(self.start + k0 * width),
+            int(self.start + k_end * width),
+            k_end - k0,
+            self.now,
+        )
+        prefix = cached[1][:k0] if cached is not None else []
+        states = prefix + fresh + [last_state] * (upto - k_end) + [-1] * (cells - upto)
+        valid = cells if final else max(0, min(cells, k_last))
+        self._lane_states[key] = (valid, states)
+        return states
+
+
+_PROCESS_GLYPH = {**GLYPH, State.RUNNING: PROCESS_ALIVE}

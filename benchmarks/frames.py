@@ -1,0 +1,190 @@
+"""Frame cost of the Gantt, the UI's CPU while streaming, and time to first frame.
+
+Every figure is a ratio to a baseline measured in the same run: the 40-lane / 10 k-event frame,
+and a bare Textual app's first frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import threading
+import time
+from array import array
+from collections.abc import Callable
+
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from scenarios.model import Kind, State
+from tui.app import CooklineApp
+from tui.store import TraceStore
+from tui.widgets.gantt import Gantt
+
+SIZE = (200, 50)
+CYCLE = (State.RUNNING, State.READY, State.RUNNING, State.WAITING)
+
+
+def synthetic(lanes: int, events: int) -> TraceStore:
+    """A kitchen of ``lanes`` cooks whose states cycle, ``events`` in all, filled directly."""
+    store = TraceStore()
+    store.header = {"scenario": "synthetic", "machine": {"cpus": [0, 1]}}
+    proc = store.actor(1)
+    proc.kind, proc.name = Kind.PROCESS, "Kitchen"
+    proc.append(0, State.RUNNING, 0, -1, 0)
+    per = max(2, events // lanes)
+    step = 100_000  # 100 µs between events
+    for i in range(lanes):
+        a = store.actor(2 + i)
+        a.kind, a.name, a.parent = Kind.THREAD, f"Cook {i}", proc.index
+        a.t = array("q", range(i * 1000, i * 1000 + per * step, step))
+        a.state = array("b", (CYCLE[k % 4] for k in range(per)))
+        a.reason = array("b", bytes(per))
+        a.core = array("h", (k % 2 for k in range(per)))
+        a.label = array("i", bytes(4 * per))
+        store.events += per
+    proc.append(per * step + lanes * 1000, State.DONE, 0, -1, 0)
+    return store
+
+
+def frame_ms(gantt: Gantt, windows: int = 5) -> float:
+    """Median time to render every visible row for a fresh window (a live, following frame)."""
+    lo, hi = gantt.store.bounds()
+    span = (hi - lo) // 2
+    times = []
+    for k in range(windows):
+        start = lo + k * span // windows
+        gantt.set_window(start, start + span)
+        t = time.perf_counter()
+        for y in range(gantt.size.height):
+            gantt.render_line(y)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1e3
+
+
+async def _frame_for(store: TraceStore) -> float:
+    app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [0.0, 0.0], autoplay=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        return frame_ms(app.screen.query_one(Gantt))
+
+
+def bench_frames(report: Callable[[str, str, str, bool], None]) -> None:
+    base = asyncio.run(_frame_for(synthetic(40, 10_000)))
+    report("gantt frame: 40 lanes, 10 k events", f"{base:.2f} ms (the baseline)", "—", True)
+    results = {}
+    for lanes, events in ((400, 10_000), (4000, 10_000), (40, 10_000_000), (400, 10_000_000)):
+        t0 = time.perf_counter()
+        store = synthetic(lanes, events)
+        built = time.perf_counter() - t0
+        ms = asyncio.run(_frame_for(store))
+        results[(lanes, events)] = ms
+        label = f"gantt frame: {lanes} lanes, {events // 1000:,} k events"
+        goal_ok = True
+        goal = "—"
+        if (lanes, events) == (400, 10_000_000):
+            goal = "<= 2x baseline and <= 8 ms"
+            goal_ok = ms <= 2 * base and ms <= 8
+        report(label, f"{ms:.2f} ms = {ms / base:.2f}x baseline", goal, goal_ok)
+        print(f"     (store of {events:,} events built in {built:.1f} s)")
+        del store
+
+
+class _Bare(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("bare")
+
+
+async def _first_frame(make: Callable[[], App[object]]) -> float:
+    t = time.perf_counter()
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        return time.perf_counter() - t
+
+
+def bench_first_frame(report: Callable[[str, str, str, bool], None]) -> None:
+    from tests.conftest import DATA
+    from tui import recording
+
+    store = recording.load(DATA / "one-knife.jsonl")
+
+    def ours() -> App[object]:
+        return CooklineApp(replay=store, clock=lambda: 0, load=lambda: [0.0, 0.0], autoplay=False)
+
+    bare = min(asyncio.run(_first_frame(_Bare)) for _ in range(5))
+    mine = min(asyncio.run(_first_frame(ours)) for _ in range(5))
+    report(
+        "first frame (replay screen)",
+        f"{mine * 1e3:.0f} ms = {mine / bare:.2f}x a bare Textual app ({bare * 1e3:.0f} ms)",
+        "<= 2x bare",
+        mine <= 2 * bare,
+    )
+
+
+class _FeedRun:
+    """Stands in for a live ``Run``: the screen follows "now" while a feeder fills the store."""
+
+    finished = False
+    result = None
+
+    def stop(self, why: str = "") -> None:
+        self.finished = True
+
+    def wait(self, timeout: float | None = None) -> None:
+        return None
+
+
+async def _stream(rate: int, seconds: float) -> tuple[float, float, float]:
+    """The UI process's CPU share (collector-side ingest included) while 40 lanes stream."""
+    from tui.screens.run import RunScreen
+
+    store = synthetic(40, 40 * 2)
+    store.t0 = time.monotonic_ns() - store.bounds()[1]
+    app = CooklineApp(load=lambda: [0.0, 0.0])
+    stop = threading.Event()
+    fed = [0, 0.0]
+
+    def feed() -> None:  # the collector's part: ingest batches as they would arrive
+        batch = 1000
+        t_next = time.perf_counter()
+        k = 0
+        while not stop.is_set():
+            now = time.monotonic_ns()
+            flat = array("q")
+            for i in range(batch):
+                flat.extend(
+                    (now - (batch - i) * 10, 2 + (k // batch) % 40, CYCLE[(k + i) % 4], 0, i % 2, 0)
+                )
+            c0 = time.thread_time()
+            store.ingest(flat, [])
+            fed[1] += time.thread_time() - c0
+            k += batch
+            fed[0] += batch
+            t_next += batch / rate
+            time.sleep(max(0.0, t_next - time.perf_counter()))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(RunScreen(store, run=_FeedRun()))  # type: ignore[arg-type]
+        await pilot.pause()
+        feeder = threading.Thread(target=feed, daemon=True)
+        c0, w0 = time.process_time(), time.perf_counter()
+        feeder.start()
+        await asyncio.sleep(seconds)  # the app runs on its own; no pilot work in the figure
+        stop.set()
+        feeder.join()
+        cpu = time.process_time() - c0
+        wall = time.perf_counter() - w0
+    return cpu / wall, fed[0] / wall, fed[1] / wall
+
+
+def bench_stream(report: Callable[[str, str, str, bool], None]) -> None:
+    share, rate, ingest = asyncio.run(_stream(100_000, 4.0))
+    report(
+        "UI process CPU while 40 lanes stream",
+        f"{share * 100:.0f} % of a core at "
+        f"{rate / 1e3:.0f} k events/s (ingest {ingest * 100:.0f} % of it)",
+        "<= 20 % at 100 k/s",
+        share <= 0.20 and rate >= 90_000,
+    )
