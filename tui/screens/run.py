@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from scenarios.model import Kind, State
+from scenarios.model import Kind, Reason, State
 from scenarios.runner import Run
 from tui import headless
 from tui.glyphs import GLYPH, WORD
@@ -83,9 +83,9 @@ class RunScreen(Screen[None]):
         self._last_tick = 0
         self._seen = (-1, -1)
         self._events_rate = 0.0
-        self._rate_mark = (0.0, 0)
+        self._rate_mark = (float("-inf"), 0)
         self._load: list[float] = []
-        self._load_mark = 0.0
+        self._load_mark = float("-inf")
         self._ended_seen = 0
         """0 running, 1 the end was just seen (figures redrawn once more), 2 after that."""
 
@@ -188,7 +188,7 @@ class RunScreen(Screen[None]):
         clock = self.app.clock() / 1e9  # type: ignore[attr-defined]
         if clock - self._rate_mark[0] >= 0.5:
             prev_t, prev_n = self._rate_mark
-            if prev_t:
+            if prev_t != float("-inf"):
                 self._events_rate = (self.store.events - prev_n) / (clock - prev_t)
             self._rate_mark = (clock, self.store.events)
         if clock - self._load_mark >= 0.5 or self._ended_seen == 1:
@@ -290,6 +290,8 @@ class RunScreen(Screen[None]):
                 t.append(f"{mark}{lane.title[:12]:<12} —\n", style="dim")
                 continue
             word = State(span.state).name.lower()
+            if span.state == State.WAITING and span.reason:
+                word += f" ({Reason(span.reason).name.lower()})"
             extra = f" core {span.core}" if span.core >= 0 and span.state == State.RUNNING else ""
             if span.label:
                 extra += f" “{span.label}”"

@@ -1,0 +1,85 @@
+"""Bundled recordings and the README's pictures, each made by one command.
+
+``python -m tui.pictures recordings`` runs every scenario on this machine and keeps the runs in
+``tui/recordings/`` (the header says which machine); ``python -m tui.pictures screenshots``
+replays them in the app and saves SVG screenshots to ``screenshots/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from scenarios.catalogue import SCENARIOS
+from tui import recording, session
+from tui.app import CooklineApp
+from tui.widgets.gantt import Gantt
+
+RECORDINGS = Path(__file__).parent / "recordings"
+SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
+
+SCALE = {"two-kitchens": 0.5, "abc-sequential": 0.2, "potato-salad-sequential": 0.3}
+"""Run length for the bundled recordings: long enough to read, small enough to ship."""
+
+PICTURES = (
+    # (file name, recording or None for the tour, keys to press or "click:X,Y", terminal size)
+    ("tour", None, (), (120, 32)),
+    ("one-knife-threads", "one-knife", (), (120, 24)),
+    ("two-kitchens-cores", "two-kitchens", ("c",), (120, 24)),
+    ("potato-salad-coroutines", "potato-salad", ("a",), (120, 24)),
+    ("abc-async-cursor", "abc-async", ("a", "click:60,3"), (120, 24)),
+    ("burnt-dish-failure", "burnt-dish", (), (120, 24)),
+)
+
+
+def record_all() -> None:
+    RECORDINGS.mkdir(exist_ok=True)
+    for s in SCENARIOS:
+        run, store = session.start(s, {"scale": SCALE.get(s.id, 0.3)}, timeout=60, stall_after=1.0)
+        result = run.wait()
+        assert result is not None
+        path = RECORDINGS / f"{s.id}.jsonl"
+        recording.save(store, path)
+        print(f"{path.name}: {store.events} events, {result.outcome}")
+
+
+async def _shoot(name: str, source: str | None, keys: tuple[str, ...], size: tuple[int, int]) -> None:
+    if source is None:
+        app = CooklineApp(clock=lambda: 0, load=lambda: [35.0, 80.0])
+    else:
+        store = recording.load(RECORDINGS / f"{source}.jsonl")
+        app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [35.0, 80.0], autoplay=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for key in keys:
+            if key.startswith("click:"):  # "click:X,Y" on the chart
+                x, y = (int(v) for v in key[6:].split(","))
+                await pilot.click(Gantt, offset=(x, y))
+            else:
+                await pilot.press(key)
+        await pilot.pause()
+        app.save_screenshot(filename=f"{name}.svg", path=str(SCREENSHOTS))
+    print(f"screenshots/{name}.svg")
+
+
+def screenshots() -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for name, source, keys, size in PICTURES:
+        asyncio.run(_shoot(name, source, keys, size))
+
+
+def main(argv: list[str]) -> int:
+    what = argv[0] if argv else "screenshots"
+    if what == "recordings":
+        record_all()
+    elif what == "screenshots":
+        screenshots()
+    else:
+        print("usage: python -m tui.pictures [recordings|screenshots]", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
