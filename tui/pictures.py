@@ -44,7 +44,9 @@ def record_all() -> None:
         print(f"{path.name}: {store.events} events, {result.outcome}")
 
 
-async def _shoot(name: str, source: str | None, keys: tuple[str, ...], size: tuple[int, int]) -> None:
+async def _shoot(
+    name: str, source: str | None, keys: tuple[str, ...], size: tuple[int, int]
+) -> None:
     if source is None:
         app = CooklineApp(clock=lambda: 0, load=lambda: [35.0, 80.0])
     else:
