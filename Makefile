@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.cookline-installed
 
-.PHONY: run test lint bench snapshots screenshots clean
+.PHONY: run test lint bench snapshots screenshots recordings clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## speed figures, as ratios to baselines measured in the same run
 	$(BIN)/python -m benchmarks
+
+screenshots: $(STAMP)  ## the README's pictures, from the bundled recordings
+	$(BIN)/python -m tui.pictures screenshots
+
+recordings: $(STAMP)  ## run every scenario on this machine and bundle the runs
+	$(BIN)/python -m tui.pictures recordings
 
 snapshots: $(STAMP)  ## accept new snapshot pictures (look at them first)
 	$(BIN)/python -m pytest tests --snapshot-update

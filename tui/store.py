@@ -12,9 +12,12 @@ import time
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate, compress
 from operator import mul, sub
 from typing import Any
+
+import numpy as np
 
 from scenarios.model import FINAL_STATES, STATE_WIDTH, Kind, State
 
@@ -354,7 +357,7 @@ class TraceStore:
         ts = actor.t
         inside = bisect_left(ts, end) - bisect_right(ts, start)
         with self.lock:  # the collector may be appending to these very arrays
-            if inside > n // 2:  # measured: the sums win from about half an event a cell
+            if inside > max(n // 2, 64):  # measured: where the sums beat the walk
                 return self._buckets_by_sums(actor, start, end, n, open_end)
             return self._buckets_by_spans(actor, start, end, n, open_end)
 
@@ -412,49 +415,52 @@ class TraceStore:
     def _buckets_by_sums(
         self, actor: Actor, start: int, end: int, n: int, open_end: int | None
     ) -> list[int]:
-        """Time in each state per cell from the prefix sums: a binary search per boundary."""
+        """Time in each state per cell from the prefix sums, all cells at once.
+
+        numpy views the store's own arrays (no copy) for one ``searchsorted`` over every cell
+        edge; the views die before the lock is released, so the collector can grow the arrays.
+        """
         actor.derive()
-        ts, st, cr, cw = actor.t, actor.state, actor.cum_run, actor.cum_wait
         last = actor.derived - 1
-        final = st[last] if st[last] in FINAL_STATES else None
-        stop = ts[last] if final is not None else self._open_end(open_end)
-        first = ts[0]
-        alive = ts[1] if st[0] == State.NEW and last > 0 else first
+        st_last = actor.state[last]
+        final = st_last if st_last in FINAL_STATES else None
+        stop = actor.t[last] if final is not None else self._open_end(open_end)
+        first = actor.t[0]
+        alive = actor.t[1] if actor.state[0] == State.NEW and last > 0 else first
+        ts = np.frombuffer(actor.t, dtype=np.int64, count=last + 1)
+        st = np.frombuffer(actor.state, dtype=np.int8, count=last + 1)
+        cr = np.frombuffer(actor.cum_run, dtype=np.int64, count=last + 1)
+        cw = np.frombuffer(actor.cum_wait, dtype=np.int64, count=last + 1)
         width = (end - start) / n
-        running, waiting = int(State.RUNNING), int(State.WAITING)
-        edges = [min(start + k * width, stop) for k in range(n + 1)]
-        idx = _positions(ts, edges, last + 1)
-        run = [
-            (cr[i] + (x - ts[i] if st[i] == running else 0)) if i >= 0 else 0
-            for x, i in zip(edges, idx, strict=True)
-        ]
-        wait = [
-            (cw[i] + (x - ts[i] if st[i] == waiting else 0)) if i >= 0 else 0
-            for x, i in zip(edges, idx, strict=True)
-        ]
-        out = [-1] * n
-        ready, new = int(State.READY), int(State.NEW)
-        for k in range(n):
-            a = start + k * width
-            b = a + width
-            r = run[k + 1] - run[k]
-            w = wait[k + 1] - wait[k]
-            live = min(b, stop) - max(a, alive)
-            best, weight = -1, 0.0
-            if r > weight:
-                best, weight = running, r
-            if w > weight:
-                best, weight = waiting, w
-            if live - r - w > weight:
-                best, weight = ready, live - r - w
-            if a < alive and min(b, alive) - max(a, first) > weight:
-                best = new
-            if final is not None and b > stop and a < stop + width:
-                mark = min(b, stop + width) - max(a, stop)
-                if final == State.FAILED or mark > weight:
-                    best = final
-            out[k] = best
-        return out
+        grid = start + _steps(n) * width  # the n + 1 cell edges
+        edges = np.minimum(grid, stop)
+        idx = ts.searchsorted(edges, side="right") - 1
+        outside = idx < 0
+        idx[outside] = 0
+        since = edges - ts[idx]
+        at = st[idx]
+        run = cr[idx] + since * (at == State.RUNNING)
+        wait = cw[idx] + since * (at == State.WAITING)
+        del ts, st, cr, cw  # release the buffer exports now, not at some later collection
+        run[outside] = 0
+        wait[outside] = 0
+        r = np.diff(run)
+        w = np.diff(wait)
+        a, b = grid[:-1], grid[1:]
+        live = np.minimum(b, stop) - np.maximum(a, alive)
+        shares = [r, w, live - r - w]
+        codes = [int(State.RUNNING), int(State.WAITING), int(State.READY)]
+        if start < alive:
+            shares.append(np.where(a < alive, np.minimum(b, alive) - np.maximum(a, first), 0.0))
+            codes.append(int(State.NEW))
+        stacked = np.stack(shares)
+        top = stacked.max(axis=0)
+        best = np.where(top > 0, np.array(codes)[stacked.argmax(axis=0)], -1)
+        if final is not None and start - width < stop < end:
+            mark = np.minimum(b, stop + width) - np.maximum(a, stop)
+            show = (mark > 0) & ((final == State.FAILED) | (mark > top))
+            best[show] = int(final)
+        return best.tolist()  # type: ignore[no-any-return]
 
     def core_buckets(
         self, core: int, start: int, end: int, n: int, open_end: int | None = None
@@ -680,17 +686,9 @@ def _most_at_once(edges: list[tuple[int, int]], hold: int = 5_000_000) -> int:
     return most
 
 
-def _positions(ts: array, edges: list[float], size: int) -> list[int]:
-    """``bisect_right(ts, x) - 1`` for increasing ``edges``, each search narrowed to a window
-    just past the previous answer: a bisect over a whole ``array`` boxes an int per step."""
-    out = []
-    lo = bisect_right(ts, edges[0], 0, size)
-    step = max(2, 2 * (bisect_right(ts, edges[-1], lo, size) - lo) // max(1, len(edges)))
-    for x in edges:
-        hi = min(size, lo + step)
-        if hi < size and ts[hi - 1] <= x:
-            lo = bisect_right(ts, x, hi, size)
-        else:
-            lo = bisect_right(ts, x, lo, hi)
-        out.append(lo - 1)
-    return out
+@lru_cache(maxsize=32)
+def _steps(n: int) -> np.ndarray:
+    """0, 1, … n as floats: the cell edges of a lane, made once per width."""
+    steps = np.arange(n + 1, dtype=np.float64)
+    steps.flags.writeable = False
+    return steps

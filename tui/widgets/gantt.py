@@ -10,6 +10,7 @@ while the time window pans.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -270,49 +271,51 @@ class Gantt(ScrollView, can_focus=True):
             Segment(title.ljust(self.name_width), name_style),
             Segment("│", self._style("future")),
         ]
-        glyphs, styles = self._cells(lane, cells)
+        codes, look = self._codes(lane, cells)
         if self.now is not None and self.now < self.end:
             cut = max(0, int((self.now - self.start) * cells / (self.end - self.start)) + 1)
-            future = self._style("future")
-            for k in range(min(cut, cells), cells):
-                glyphs[k], styles[k] = " ", future
+            if cut < cells:
+                codes[cut:] = [_FUTURE] * (cells - cut)
         if cursor_col is not None and 0 <= cursor_col < cells:
-            styles[cursor_col] = styles[cursor_col] + self._style("cursor")
-            if glyphs[cursor_col] == " ":
-                glyphs[cursor_col] = "┊"
-        # one segment per run of equal style: segments, not cells, are what a frame costs
-        run_start = 0
-        for k in range(1, cells + 1):
-            if k == cells or styles[k] is not styles[run_start] or glyphs[k] != glyphs[run_start]:
-                segments.append(Segment(glyphs[run_start] * (k - run_start), styles[run_start]))
-                run_start = k
+            code = codes[cursor_col]
+            glyph, style = look[code]
+            codes[cursor_col] = _CURSOR
+            look[_CURSOR] = ("┊" if glyph == " " else glyph, style + self._style("cursor"))
+        # one segment per run of equal cells: segments, not cells, are what a frame costs
+        for code, run in groupby(codes):
+            glyph, style = look[code]
+            segments.append(Segment(glyph * len(list(run)), style))
         return Strip(segments, width).crop(0, width)
 
-    def _cells(self, lane: Lane, cells: int) -> tuple[list[str], list[Style]]:
+    def _codes(self, lane: Lane, cells: int) -> tuple[list[int], dict[int, tuple[str, Style]]]:
+        """Each cell as a small code, and what each code looks like (glyph, style)."""
+        look: dict[int, tuple[str, Style]] = {_FUTURE: (" ", self._style("future"))}
         if lane.core is not None:
             owners = self.store.core_buckets(lane.core, self.start, self.end, cells, self.now)
             base = self._style("")
-            palette = [base + Style(color=c) for c in ACTOR_COLOURS]
-            idle = self._style("future")
-            return (
-                [GLYPH[State.RUNNING] if o >= 0 else "·" for o in owners],
-                [palette[o % len(palette)] if o >= 0 else idle for o in owners],
-            )
+            look[-1] = ("·", self._style("future"))
+            for o in set(owners) - {-1}:
+                look[o] = (GLYPH[State.RUNNING], base + Style(color=_colour(o)))
+            return owners, look
         assert lane.actor is not None
         actor = self.store.actors[lane.actor]
-        states = self._states(actor, cells)
         process = actor.kind == Kind.PROCESS
         glyph = _PROCESS_GLYPH if process else GLYPH
-        by_state = {
-            -1: self._style(""),
-            State.NEW: self._style("new"),
-            State.READY: self._style("ready"),
-            State.RUNNING: self._style("process" if process else "running"),
-            State.WAITING: self._style("waiting"),
-            State.DONE: self._style("done"),
-            State.FAILED: self._style("failed"),
-        }
-        return [glyph[s] for s in states], [by_state[s] for s in states]
+        look.update(
+            {
+                -1: (glyph[-1], self._style("")),
+                State.NEW: (glyph[State.NEW], self._style("new")),
+                State.READY: (glyph[State.READY], self._style("ready")),
+                State.RUNNING: (
+                    glyph[State.RUNNING],
+                    self._style("process" if process else "running"),
+                ),
+                State.WAITING: (glyph[State.WAITING], self._style("waiting")),
+                State.DONE: (glyph[State.DONE], self._style("done")),
+                State.FAILED: (glyph[State.FAILED], self._style("failed")),
+            }
+        )
+        return list(self._states(actor, cells)), look
 
     def _states(self, actor: Actor, cells: int) -> list[int]:
         """The lane's cells, reusing those that cannot change any more.
@@ -348,6 +351,14 @@ class Gantt(ScrollView, can_focus=True):
         valid = cells if final else max(0, min(cells, k_last))
         self._lane_states[key] = (valid, states)
         return states
+
+
+_FUTURE = -2
+_CURSOR = -3
+
+
+def _colour(actor: int) -> str:
+    return ACTOR_COLOURS[actor % len(ACTOR_COLOURS)]
 
 
 _PROCESS_GLYPH = {**GLYPH, State.RUNNING: PROCESS_ALIVE}
