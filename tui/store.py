@@ -524,8 +524,9 @@ class TraceStore:
                 continue
             k = self._cores_upto.get(a.index, 0)
             if k < len(a):
-                seen.update(c for c in a.core[k:] if c >= 0)
+                seen.update(set(a.core[k:]))
                 self._cores_upto[a.index] = len(a)
+        seen.discard(-1)
         return sorted(seen)
 
     def state_at(self, actor: Actor, t: int) -> Span | None:

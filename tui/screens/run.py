@@ -36,24 +36,26 @@ TICK = 1 / 10
 class RunScreen(Screen[None]):
     """Lanes of one run: ``run`` is None for a replay."""
 
+    # The footer shows the keys a first-time viewer needs; ``?`` lists them all. Each footer
+    # key is a widget: measured, thirteen of them doubled the time to the first frame.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "view('threads')", "Threads"),
         Binding("c", "view('cores')", "Cores"),
         Binding("a", "view('coroutines')", "Coroutines"),
-        Binding("plus,equals_sign", "zoom(0.5)", "In", key_display="+"),
-        Binding("minus", "zoom(2)", "Out", key_display="-"),
+        Binding("plus,equals_sign", "zoom(0.5)", "Zoom in", key_display="+", show=False),
+        Binding("minus", "zoom(2)", "Zoom out", key_display="-", show=False),
         Binding("left", "pan(-0.2)", "Pan", show=False),
         Binding("right", "pan(0.2)", "Pan", show=False),
-        Binding("f", "fit", "Fit"),
+        Binding("f", "fit", "Fit", show=False),
         Binding("space", "pause", "Pause"),
-        Binding("n", "step(1)", "Next"),
-        Binding("p", "step(-1)", "Prev"),
+        Binding("n", "step(1)", "Step"),
+        Binding("p", "step(-1)", "Prev", show=False),
         Binding("left_square_bracket", "speed(False)", "Slower", key_display="[", show=False),
         Binding("right_square_bracket", "speed(True)", "Faster", key_display="]", show=False),
         Binding("l", "language", "日本語/EN", show=False),
-        Binding("r", "again", "Again"),
+        Binding("r", "again", "Run again", show=False),
         Binding("escape", "back", "Tour", show=False),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("question_mark", "help", "All keys", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -98,10 +100,8 @@ class RunScreen(Screen[None]):
             with Vertical(id="chart"):
                 yield Gantt(self.store, id="gantt")
                 yield TextPanel(id="axis")
-                yield TextPanel(id="legend")
             with Vertical(id="side"):
                 yield TextPanel(id="stats")
-                yield TextPanel(id="meters")
                 yield TextPanel(id="readout")
                 yield TextPanel(id="narration")
         yield Footer()
@@ -117,7 +117,6 @@ class RunScreen(Screen[None]):
         self._last_tick = self.app.clock()  # type: ignore[attr-defined]
         self.gantt.sync_lanes()
         self.gantt.focus()
-        self._panel("legend").content = self._legend()
         self._refresh(force=True)
         self.set_interval(TICK, self._tick)
 
@@ -182,9 +181,8 @@ class RunScreen(Screen[None]):
 
     def _update_side(self, now: int, start: int, end: int) -> None:
         self._panel("run-header").content = self._header(now)
-        self._panel("axis").content = headless.axis(
-            start, end, self.gantt.cells, self.gantt.name_width + 1
-        )
+        axis = headless.axis(start, end, self.gantt.cells, self.gantt.name_width + 1)
+        self._panel("axis").content = Text.assemble(axis, "\n", self._legend())
         clock = self.app.clock() / 1e9  # type: ignore[attr-defined]
         if clock - self._rate_mark[0] >= 0.5:
             prev_t, prev_n = self._rate_mark
@@ -195,13 +193,13 @@ class RunScreen(Screen[None]):
             self._ended_seen = max(self._ended_seen, 2 if self._ended_seen else 0)
             self._load_mark = clock
             self._load = self.app.load()  # type: ignore[attr-defined]
-            self._panel("stats").content = self._stats(now)
-            self._panel("meters").content = self._meters()
+            self._panel("stats").content = Text.assemble(self._stats(now), "\n\n", self._meters())
         self._panel("readout").content = self._readout()
         self._panel("narration").content = self._narration(now)
         banner = self._panel("banner")
         text = self._banner()
-        banner.display = text is not None
+        if banner.display != (text is not None):  # restyling costs: only on a change
+            banner.display = text is not None
         if text is not None:
             banner.content = text
 
