@@ -11,7 +11,7 @@ import os
 import traceback
 from collections.abc import Callable
 from multiprocessing.queues import SimpleQueue
-from typing import Any
+from typing import Any, NoReturn
 
 from scenarios import probe
 from scenarios.lifeline import quiet, tie_to_parent
@@ -33,6 +33,15 @@ def _child_entry(
     quiet()
     probe.setup(queue, actor, chunk_iters, main_thread_name=f"{name} · main")
     probe.mark(actor, State.RUNNING)
+    run_to_the_end(actor, target, args)
+
+
+def run_to_the_end(kitchen: int, target: Callable[..., Any], args: tuple[Any, ...]) -> NoReturn:
+    """Run a kitchen's main work, record how it ended (traceback and all), flush, and exit.
+
+    ``os._exit``: a worker leaves nothing to chance at interpreter shutdown (threads of a
+    frozen dish, atexit handlers) once its last batch is sent.
+    """
     main = probe.current_actor()
     code = 0
     try:
@@ -40,11 +49,11 @@ def _child_entry(
     except BaseException:
         probe.error(main, traceback.format_exc())
         probe.mark(main, State.FAILED)
-        probe.mark(actor, State.FAILED)
+        probe.mark(kitchen, State.FAILED)
         code = 1
     else:
         probe.mark(main, State.DONE)
-        probe.mark(actor, State.DONE)
+        probe.mark(kitchen, State.DONE)
     probe.flush()
     os._exit(code)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 import types
 from multiprocessing.queues import SimpleQueue
 
 from scenarios import probe
 from scenarios.lifeline import quiet, tie_to_parent
 from scenarios.model import State
+from scenarios.process import run_to_the_end
 
 
 def worker_main(
@@ -33,18 +33,9 @@ def worker_main(
     probe.setup(queue, root, chunk_iters)
     probe.declare_process(root, title, 0)
     probe.mark(root, State.RUNNING)
-    main = probe.current_actor()
-    code = 0
-    try:
-        module, _, func = entry.partition(":")
+    module, _, func = entry.partition(":")
+
+    def scenario(params: dict[str, float]) -> None:
         getattr(importlib.import_module(module), func)(params)
-    except BaseException:
-        probe.error(main, traceback.format_exc())
-        probe.mark(main, State.FAILED)
-        probe.mark(root, State.FAILED)
-        code = 1
-    else:
-        probe.mark(main, State.DONE)
-        probe.mark(root, State.DONE)
-    probe.flush()
-    os._exit(code)
+
+    run_to_the_end(root, scenario, (params,))

@@ -117,7 +117,7 @@ def legend() -> Text:
     t = Text("  ")
     for st, word in (
         (State.RUNNING, "running"),
-        (State.READY, "ready (no CPU/GIL)"),
+        (State.READY, "ready (no CPU / GIL / loop)"),
         (State.WAITING, "waiting"),
         (State.FAILED, "failed"),
     ):

@@ -19,7 +19,6 @@ from textual.widgets import Footer
 from scenarios.model import Kind, Reason, State
 from scenarios.runner import Run
 from tui import headless
-from tui.glyphs import GLYPH, WORD
 from tui.headless import seconds
 from tui.store import TraceStore
 from tui.timeline import Timeline
@@ -182,7 +181,7 @@ class RunScreen(Screen[None]):
     def _update_side(self, now: int, start: int, end: int) -> None:
         self._panel("run-header").content = self._header(now)
         axis = headless.axis(start, end, self.gantt.cells, self.gantt.name_width + 1)
-        self._panel("axis").content = Text.assemble(axis, "\n", self._legend())
+        self._panel("axis").content = Text.assemble(axis, "\n", headless.legend())
         clock = self.app.clock() / 1e9  # type: ignore[attr-defined]
         if clock - self._rate_mark[0] >= 0.5:
             prev_t, prev_n = self._rate_mark
@@ -223,20 +222,6 @@ class RunScreen(Screen[None]):
             f" · {m.get('cpus_used', '?')}/{m.get('cores', '?')} cores │ {self.gantt.view}",
             style="dim",
         )
-        return t
-
-    def _legend(self) -> Text:
-        t = Text(" ")
-        for st, style in (
-            (State.RUNNING, "green"),
-            (State.READY, "yellow"),
-            (State.WAITING, "cyan"),
-            (State.FAILED, "red"),
-        ):
-            t.append(GLYPH[st] * 2, style=style)
-            t.append(f" {WORD[st]}  ")
-        t.append("━━", style="magenta")
-        t.append(" process alive  ┊ cursor")
         return t
 
     def _stats(self, now: int) -> Text:

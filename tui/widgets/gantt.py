@@ -117,6 +117,7 @@ class Gantt(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.store = store
         self.name_width = name_width
+        self._max_name_width = name_width
         self.start = 0
         self.end = 1
         self.now: int | None = None
@@ -180,6 +181,8 @@ class Gantt(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
 
     def on_resize(self) -> None:
+        # names take at most a third of a narrow terminal: the chart is the point
+        self.name_width = max(8, min(self._max_name_width, self.size.width // 3))
         self.virtual_size = Size(self.size.width, len(self.lanes))
 
     def time_at(self, x: int) -> int | None:
