@@ -198,30 +198,48 @@ def bench_transport() -> None:
 # -- 4. trace store memory --------------------------------------------------------------------
 
 
+def _batches(n_actors: int, per: int, size: int = 500) -> list[array]:
+    """Batches as threads send them: each from one thread, ``size`` events, in time order."""
+    out = []
+    for k in range(per // size):
+        for a in range(n_actors):
+            flat = array("q")
+            for i in range(size):
+                flat.extend((k * size + i, a + 1, CYCLE[i % 4], 0, a % 2, 0))
+            out.append(flat)
+    return out
+
+
+CYCLE = (State.RUNNING, State.READY, State.RUNNING, State.WAITING)
+
+
 def bench_store() -> None:
     n_actors, per = 40, 25_000
+    n = n_actors * per
+    batches = _batches(n_actors, per)
     store = TraceStore()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    t = time.perf_counter()
-    for k in range(per // 500):
-        flat = array("q")
-        for a in range(n_actors):
-            for i in range(500):
-                flat.extend((k * 500 + i, a + 1, i % 4, 0, a % 2, 0))
-        store.ingest(flat, [])
-    took = time.perf_counter() - t
-    after = tracemalloc.get_traced_memory()[0]
+    for b in batches:
+        store.ingest(b, [])
+    ingested = tracemalloc.get_traced_memory()[0]
+    for a in store.actors:
+        a.derive()  # what the first frame that draws each lane adds
+    derived = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    n = n_actors * per
-    per_event = (after - before) / n
+    per_event = (ingested - before) / n
     report(
         "trace store: bytes per stored event",
-        f"{per_event:.1f} B ({n / 1e6:.1f} M events)",
+        f"{per_event:.1f} B ({n / 1e6:.1f} M events); {(derived - before) / n:.1f} B once drawn",
         "<= 40 B",
-        per_event <= 40,
+        (derived - before) / n <= 40,
     )
-    print(f"     (ingest {n / took / 1e6:.2f} M events/s under tracemalloc)")
+    fresh = TraceStore()
+    t = time.perf_counter()
+    for b in batches:
+        fresh.ingest(b, [])
+    took = time.perf_counter() - t
+    print(f"     (collector-side ingest: {n / took / 1e6:.1f} M events/s)")
 
 
 # -- 5. the peer: viztracer on the same work --------------------------------------------------

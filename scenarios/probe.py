@@ -89,7 +89,7 @@ def calibrate(target_ms: float = CHUNK_MS) -> int:
 class _ThreadProbe:
     """One thread's actor, buffer and last state; only its own thread touches it."""
 
-    __slots__ = ("actor", "buf", "last_flush", "meta", "reason", "state")
+    __slots__ = ("actor", "buf", "last_flush", "meta", "reason", "run_cpu", "run_wall", "state")
 
     def __init__(self, actor: int) -> None:
         self.actor = actor
@@ -98,6 +98,10 @@ class _ThreadProbe:
         self.last_flush = _now()
         self.state = int(State.NEW)
         self.reason = 0
+        self.run_wall = 0
+        """Wall clock when the thread last started running outside CPU chunks (0: not)."""
+        self.run_cpu = 0
+        """Its thread CPU time then."""
 
 
 class _Probe:
@@ -147,6 +151,28 @@ class _Probe:
         if len(buf) >= FLUSH_EVENTS or t - tp.last_flush > FLUSH_NS:
             self.flush(tp)
 
+    def start_running(self, tp: _ThreadProbe, label: int = 0) -> None:
+        """The thread runs again: mark it, and note both clocks to check the stretch later."""
+        tp.run_cpu = _cpu_now()
+        tp.run_wall = _now()  # before the emit: a flush inside it, and its GIL wait, count
+        self.emit(tp, tp.actor, int(State.RUNNING), 0, label)
+
+    def stop_running(self, tp: _ThreadProbe) -> None:
+        """The thread's running stretch ends (it waits, ends, or starts measured CPU work).
+
+        Code between two probe calls is only "running" if the thread had the CPU and the GIL:
+        wall time the thread's CPU clock did not see was spent ``ready`` (measured here: the
+        Head cook starting its cooks in one-knife waits for the GIL far more than it runs).
+        One ``thread_time`` read per stretch, never per event.
+        """
+        if not tp.run_wall:
+            return
+        t = _now()
+        lost = (t - tp.run_wall) - (_cpu_now() - tp.run_cpu)
+        tp.run_wall = 0
+        if lost > READY_MIN_NS:
+            tp.buf.append((t - lost, tp.actor, int(State.READY), 0, _getcpu(), 0))
+
     def emit_at(self, tp: _ThreadProbe, t: int, actor: int, state: int, reason: int = 0) -> None:
         """A transition known to have happened at ``t`` (a timer's due time), not now."""
         tp.buf.append((t, actor, state, reason, _getcpu(), 0))
@@ -190,7 +216,7 @@ class _Probe:
                 tp, tp.actor, Kind.THREAD, self.process_actor, name or cur.name, cur.native_id or 0
             )
             if new:
-                self.emit(tp, tp.actor, State.RUNNING)
+                self.start_running(tp)
         return tp
 
 
@@ -212,7 +238,8 @@ def setup(
     _P.process_actor = process_actor
     _P.chunk_iters = chunk_iters
     tp = _P.adopt_current_thread(_P.new_id(), main_thread_name)
-    _P.emit(tp, tp.actor, State.RUNNING)
+    if queue is not None:
+        _P.start_running(tp)
 
 
 def enabled() -> bool:
@@ -246,6 +273,11 @@ def declare_process(actor: int, name: str, parent: int) -> None:
 def mark(actor: int, state: State, reason: str | None = None, label: str | None = None) -> None:
     """Record a transition of any actor, stamped now, from the calling thread."""
     tp = _P.thread()
+    if actor == tp.actor and _P.queue is not None:
+        if state == State.RUNNING:
+            _P.start_running(tp, _P.label(label, tp))
+            return
+        _P.stop_running(tp)
     _P.emit(tp, actor, int(state), _REASONS[reason] if reason else 0, _P.label(label, tp))
 
 
@@ -274,6 +306,7 @@ def cpu_work(ms: float, label: str | None = None) -> None:
             burn(iters)
         return
     tp = P.thread()
+    P.stop_running(tp)
     actor = tp.actor
     lab = P.label(label, tp)
     getcpu = _getcpu
@@ -302,6 +335,7 @@ def cpu_work(ms: float, label: str | None = None) -> None:
         c0 = c1
         if w1 - tp.last_flush > FLUSH_NS or len(tp.buf) >= FLUSH_EVENTS:
             P.flush(tp)
+    tp.run_wall, tp.run_cpu = w0, c0  # still running: the stretch goes on from the last chunk
 
 
 class waiting:
@@ -320,11 +354,13 @@ class waiting:
     def __enter__(self) -> None:
         tp = self.tp = _P.thread()
         if _P.queue is not None:
+            _P.stop_running(tp)
             _P.emit(tp, tp.actor, int(State.WAITING), self.reason, _P.label(self.label, tp))
             _P.flush(tp)
 
     def __exit__(self, *exc: object) -> None:
-        _P.emit(self.tp, self.tp.actor, int(State.RUNNING))
+        if _P.queue is not None:
+            _P.start_running(self.tp)
 
 
 def sleep(seconds: float, label: str | None = None) -> None:
@@ -375,14 +411,17 @@ class Thread(threading.Thread):
 
     def run(self) -> None:
         tp = _P.adopt_current_thread(self.actor, self.name)
-        _P.emit(tp, tp.actor, int(State.RUNNING))
+        if _P.queue is not None:
+            _P.start_running(tp)
         try:
             self._fn(*self._fn_args)
         except BaseException:
             error(tp.actor, traceback.format_exc())
+            _P.stop_running(tp)
             _P.emit(tp, tp.actor, int(State.FAILED))
             raise
         else:
+            _P.stop_running(tp)
             _P.emit(tp, tp.actor, int(State.DONE))
         finally:
             _P.flush(tp)
@@ -504,16 +543,16 @@ def _instrument_loop(loop: asyncio.AbstractEventLoop) -> None:
     select = selector.select
     idle = int(State.WAITING)
     io = int(Reason.IO)
-    running = int(State.RUNNING)
 
     def traced_select(timeout: float | None = None) -> Any:
         if timeout is not None and timeout <= 0:
             return select(timeout)
         tp = _P.thread()
+        _P.stop_running(tp)
         _P.emit(tp, tp.actor, idle, io, _P.label("event loop idle", tp))
         _P.flush(tp)
         events = select(timeout)
-        _P.emit(tp, tp.actor, running)
+        _P.start_running(tp)
         return events
 
     selector.select = traced_select

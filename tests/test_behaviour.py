@@ -22,6 +22,7 @@ def test_one_knife_threads_share_one_core_and_take_turns(kitchen) -> None:  # ty
     assert done.result.ok, done.result.message
     s = done.store.summary()
     assert s.parallelism <= 1.3
+    assert s.max_running == 1  # one knife: never two cooks running at once (for 5 ms or more)
     cooks = [a for a in s.actors if a.actor.kind == Kind.THREAD and a.actor.name.startswith("Cook")]
     assert len(cooks) == 3
     for cook in cooks:
