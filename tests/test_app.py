@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing.resource_tracker
 
+from textual.events import MouseScrollDown, MouseScrollUp
 from textual.widgets import OptionList
 
 from scenarios.model import Kind
@@ -184,3 +185,32 @@ async def test_a_real_scenario_runs_live_to_the_end() -> None:
         again.run.wait(30)
         seen = screen.run.seen_pids | again.run.seen_pids
     assert wait_gone(seen) == []
+
+
+async def test_mouse_wheel_pans_the_time_window() -> None:
+    """With every lane on screen, the wheel moves the time window instead of the rows."""
+    app = replay_app("one-knife")
+    async with app.run_test(size=SIZE) as pilot:
+        gantt = app.screen.query_one(Gantt)
+        await pilot.press("plus")
+        before = gantt.start
+        x = gantt.name_width + 10
+        gantt.post_message(MouseScrollDown(gantt, x, 1, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert gantt.start > before
+        for _ in range(2):
+            gantt.post_message(MouseScrollUp(gantt, x, 1, 0, -1, 0, False, False, False))
+        await pilot.pause()
+        assert gantt.start < before
+
+
+async def test_command_palette_offers_every_scenario() -> None:
+    from tui.app import ScenarioCommands
+
+    app = tour_app()
+    async with app.run_test(size=SIZE):
+        provider = ScenarioCommands(app.screen)
+        hits = [hit async for hit in provider.search("run one-knife")]
+        assert any("one-knife" in str(hit.text) for hit in hits)
+        everything = [hit async for hit in provider.search("run")]
+        assert len(everything) >= 10
