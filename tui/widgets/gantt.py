@@ -128,7 +128,10 @@ class Gantt(ScrollView, can_focus=True):
         self.lanes: list[Lane] = []
         self._lane_key: tuple[int, int, str] = (-1, -1, "")
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
-        self._lane_states: LRUCache[tuple[int, ...], tuple[int, list[int]]] = LRUCache(4096)
+        self._lane_states: LRUCache[tuple[int, ...], tuple[int, list[int], int, int]] = LRUCache(
+            4096
+        )
+        """Per lane and window: (cells final so far, the cells, events seen, cells computed)."""
         self._styles: dict[str, Style] = {}
         """Component styles combined with the widget's own, built once per style change."""
 
@@ -334,12 +337,19 @@ class Gantt(ScrollView, can_focus=True):
         if not len(actor):
             return [-1] * cells
         width = (self.end - self.start) / cells
-        k0 = max(0, cached[0] - 1) if cached is not None else 0
         t_last, last_state = actor.t[-1], actor.state[-1]
         final = last_state in FINAL_STATES
         upto = cells  # cells past "now" are the future: blank, nothing to compute
         if self.now is not None:
-            upto = max(k0, min(cells, int((self.now - self.start) / width) + 1))
+            upto = min(cells, int((self.now - self.start) / width) + 1)
+        if cached is not None and cached[2] == len(actor):
+            # no new event since: only the open state has grown towards now
+            done_upto = min(cached[3], upto)
+            states = cached[1][:done_upto] + [last_state] * (upto - done_upto)
+            self._lane_states[key] = (cached[0], states + [-1] * (cells - upto), *cached[2:])
+            return self._lane_states[key][1]
+        k0 = max(0, cached[0] - 1) if cached is not None else 0
+        upto = max(k0, upto)
         k_last = int((t_last - self.start) / width)
         k_end = upto if final else max(k0, min(upto, k_last + 1))
         fresh = self.store.buckets(
@@ -352,7 +362,7 @@ class Gantt(ScrollView, can_focus=True):
         prefix = cached[1][:k0] if cached is not None else []
         states = prefix + fresh + [last_state] * (upto - k_end) + [-1] * (cells - upto)
         valid = cells if final else max(0, min(cells, k_last))
-        self._lane_states[key] = (valid, states)
+        self._lane_states[key] = (valid, states, len(actor), k_end)
         return states
 
 
