@@ -87,8 +87,10 @@ class RunScreen(Screen[None]):
         self._rate_mark = (float("-inf"), 0)
         self._load: list[float] = []
         self._load_mark = float("-inf")
-        self._ended_seen = 0
-        """0 running, 1 the end was just seen (figures redrawn once more), 2 after that."""
+        self._ended_seen = False
+        """The live run's end has been shown (fit, notice, recording saved)."""
+        self._figures_due = True
+        """Redraw the figures at the next refresh, whatever the half-second throttle says."""
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -161,7 +163,8 @@ class RunScreen(Screen[None]):
         changed = key != self._seen
         self._seen = key
         if self.live and store.end and not self._ended_seen:
-            self._ended_seen = 1
+            self._ended_seen = True
+            self._figures_due = True
             self.timeline.fit(live=False)
             self._on_ended()
             changed = True
@@ -188,8 +191,8 @@ class RunScreen(Screen[None]):
             if prev_t != float("-inf"):
                 self._events_rate = (self.store.events - prev_n) / (clock - prev_t)
             self._rate_mark = (clock, self.store.events)
-        if clock - self._load_mark >= 0.5 or self._ended_seen == 1:
-            self._ended_seen = max(self._ended_seen, 2 if self._ended_seen else 0)
+        if clock - self._load_mark >= 0.5 or self._figures_due:
+            self._figures_due = False
             self._load_mark = clock
             self._load = self.app.load()  # type: ignore[attr-defined]
             self._panel("stats").content = Text.assemble(self._stats(now), "\n\n", self._meters())
