@@ -154,8 +154,10 @@ class _Probe:
     def start_running(self, tp: _ThreadProbe, label: int = 0) -> None:
         """The thread runs again: mark it, and note both clocks to check the stretch later."""
         tp.run_cpu = _cpu_now()
-        tp.run_wall = _now()  # before the emit: a flush inside it, and its GIL wait, count
-        self.emit(tp, tp.actor, int(State.RUNNING), 0, label)
+        t = tp.run_wall = _now()  # the event's own time: a later READY can never precede it
+        tp.buf.append((t, tp.actor, int(State.RUNNING), 0, _getcpu(), label))
+        if len(tp.buf) >= FLUSH_EVENTS or t - tp.last_flush > FLUSH_NS:
+            self.flush(tp)  # inside the stretch: its GIL wait counts as ready
 
     def stop_running(self, tp: _ThreadProbe) -> None:
         """The thread's running stretch ends (it waits, ends, or starts measured CPU work).

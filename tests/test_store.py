@@ -115,3 +115,26 @@ def test_prefix_sums_agree_with_the_span_walk() -> None:
             walked[sp.state] += sp.end - sp.start
         assert s.running == walked[State.RUNNING] and s.waiting == walked[State.WAITING]
         assert s.ready == walked[State.READY]
+
+
+def test_a_late_event_rewinds_only_what_it_changes() -> None:
+    """After an out-of-order event the prefix sums equal those of a store built in order."""
+    live = _store()
+    b = live.by_name("Cook B")
+    live.summary()  # derive everything once
+    late = array("q", [1000 + 7 * MS, b.key, State.READY, 0, 1, 0])
+    live.ingest(late, [])
+    assert b.edits == 1
+    fresh = TraceStore(t0=1000)
+    for a in live.actors:
+        f = fresh.actor(a.key)
+        f.kind, f.parent, f.name = a.kind, a.parent, a.name
+        f.extend(a.t, a.state, a.reason, a.core, a.label)
+    fresh.events = live.events
+    fresh.labels = list(live.labels)
+    got, want = live.summary(), fresh.summary()
+    assert [(x.running, x.ready, x.waiting) for x in got.actors] == [
+        (x.running, x.ready, x.waiting) for x in want.actors
+    ]
+    assert got.per_core == want.per_core
+    assert list(b.cum_run) == list(fresh.actors[b.index].cum_run)

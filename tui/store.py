@@ -60,12 +60,12 @@ class Actor:
         ts = self.t
         if ts and t < ts[-1]:  # from another process or thread's batch: keep time order
             i = bisect_right(ts, t)
+            self.rewind(i)
             ts.insert(i, t)
             self.state.insert(i, state)
             self.reason.insert(i, reason)
             self.core.insert(i, core)
             self.label.insert(i, label)
-            self.forget()
             return
         ts.append(t)
         self.state.append(state)
@@ -85,16 +85,29 @@ class Actor:
         self.core.extend(core)
         self.label.extend(label)
 
-    def forget(self) -> None:
-        """Drop derived data (an event landed in the middle)."""
-        self.cum_run = array("q")
-        self.cum_wait = array("q")
-        self.core_run = {}
-        self.derived = 0
+    def rewind(self, i: int) -> None:
+        """An event lands at index ``i``: derived data from there on is redone, not all of it.
+
+        Late events land near the end (another thread's batch, a backdated ready), so this
+        costs the few events after ``i``, where dropping everything would cost the whole run.
+        """
         self.edits += 1
+        k = min(self.derived, len(self.t))
+        if i >= k:
+            return
+        ts, st, co = self.t, self.state, self.core
+        per_core = self.core_run
+        for m in range(max(i, 1), k):  # undo the spans that ended at events i .. k-1
+            if st[m - 1] == State.RUNNING:
+                c = co[m - 1]
+                per_core[c] = per_core.get(c, 0) - (ts[m] - ts[m - 1])
+        keep = max(i, 0)
+        del self.cum_run[keep:]
+        del self.cum_wait[keep:]
+        self.derived = keep
 
     def derive(self) -> None:
-        """Extend the prefix sums over events added since the last call.
+        """Extend the prefix sums over events added since the last call (or a rewind).
 
         Vectorised with C-level iterators (``map``, ``accumulate``, ``compress``): this runs in
         the UI process for every event of a live run.
