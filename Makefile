@@ -23,6 +23,7 @@ test: $(STAMP)  ## set up, then lint and run the whole test suite
 lint: $(STAMP)
 	$(BIN)/ruff check scenarios tui tests benchmarks
 	$(BIN)/ruff format --check scenarios tui tests benchmarks
+	$(BIN)/mypy
 
 bench: $(STAMP)  ## speed figures, as ratios to baselines measured in the same run
 	$(BIN)/python -m benchmarks

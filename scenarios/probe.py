@@ -537,7 +537,7 @@ def _instrument_loop(loop: asyncio.AbstractEventLoop) -> None:
             _timer_due[id(args[0])] = int(when * 1e9)
         return call_at(when, callback, *args, **kw)
 
-    loop.call_at = traced_call_at  # type: ignore[method-assign]
+    loop.call_at = traced_call_at  # type: ignore[method-assign,assignment]
     loop.set_task_factory(_task_factory)  # type: ignore[arg-type]
     selector = getattr(loop, "_selector", None)
     if selector is None:

@@ -154,7 +154,9 @@ class Run:
         except Exception as exc:
             self._finish(RunResult("failed", f"could not start the worker: {exc}", None), None)
             return
-        self.pid = proc.pid
+        assert proc.pid is not None  # started
+        pid: int = proc.pid
+        self.pid = pid
         self._started.set()
         collector = None
         if queue is not None:
@@ -173,15 +175,15 @@ class Run:
             if proc.exitcode is not None:
                 break
             now = time.monotonic()
-            tree |= _descendants(proc.pid)
-            self.seen_pids |= tree | {proc.pid}
+            tree |= _descendants(pid)
+            self.seen_pids |= tree | {pid}
             if self._stop.is_set():
                 outcome = ("stopped", self._stop_reason)
                 break
             if self.timeout is not None and now - t_start > self.timeout:
                 outcome = ("timeout", f"stopped after the {self.timeout:g} s time limit")
                 break
-            cpu = _tree_cpu(proc.pid, tree)
+            cpu = _tree_cpu(pid, tree)
             if cpu > cpu_seen + 0.01:
                 cpu_seen, cpu_moved = cpu, now
             quiet_for = min(now - self._last_batch, now - cpu_moved)
@@ -192,8 +194,8 @@ class Run:
                 )
                 break
         if proc.exitcode is None:
-            tree |= _descendants(proc.pid)
-            self.seen_pids |= tree | {proc.pid}
+            tree |= _descendants(pid)
+            self.seen_pids |= tree | {pid}
             proc.kill()  # our own child: reaped by join below, so its status is kept
         _kill_tree(tree)
         proc.join(5)

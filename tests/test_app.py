@@ -214,3 +214,16 @@ async def test_command_palette_offers_every_scenario() -> None:
         assert any("one-knife" in str(hit.text) for hit in hits)
         everything = [hit async for hit in provider.search("run")]
         assert len(everything) >= 10
+
+
+async def test_stepping_past_either_end_rings_and_keeps_the_cursor() -> None:
+    app = replay_app("abc-async")
+    async with app.run_test(size=SIZE) as pilot:
+        gantt = app.screen.query_one(Gantt)
+        lo, hi = app.screen.store.bounds()  # type: ignore[attr-defined]
+        await pilot.press("n", "p")
+        assert gantt.cursor == lo
+        await pilot.press("p", "p")  # nothing before the first event: a bell, not a crash
+        assert gantt.cursor == lo
+        await pilot.press(*["n"] * 45)  # 39 events and cues: and nothing after the last one
+        assert gantt.cursor == hi

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
@@ -170,7 +171,7 @@ def _header(name: str, obj: dict[str, Any], store: TraceStore) -> None:
     store.header = {k: v for k, v in obj.items() if k not in ("format", "version")}
 
 
-def _enum(name: str, number: int, enum: type, field: str, value: str) -> int:
+def _enum(name: str, number: int, enum: type[IntEnum], field: str, value: str) -> int:
     try:
         return code_of(enum, value)
     except KeyError:

@@ -373,7 +373,7 @@ class RunScreen(Screen[None]):
         here = g.cursor if g.cursor is not None else (lo if direction > 0 else self.now())
         t = self.store.next_event(here) if direction > 0 else self.store.prev_event(here)
         if t is None:
-            self.bell()
+            self.app.bell()
             return
         if not self.live:
             self.timeline.playing = False
