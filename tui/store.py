@@ -206,6 +206,8 @@ class TraceStore:
         self.events = 0
         self.lag = 0
         """How old the newest event of the latest batch was when it arrived (ns)."""
+        self.renames = 0
+        """Bumped by every actor announcement: a cook can be named after its lane exists."""
         self.version = 0
         """Bumped on every ingest, so views know when to redraw."""
         self.lock = threading.Lock()
@@ -290,6 +292,7 @@ class TraceStore:
         kind = m[0]
         if kind == "actor":
             _, key, k, parent, name, pid, tid = m
+            self.renames += 1
             a = self.actor(key)
             a.kind, a.name, a.pid = Kind(k), name, pid
             a.tid = tid or a.tid

@@ -126,7 +126,7 @@ class Gantt(ScrollView, can_focus=True):
         self.selected: int | None = None
         """Index of the lane the cursor's readout is about."""
         self.lanes: list[Lane] = []
-        self._lane_key: tuple[int, int, str] = (-1, -1, "")
+        self._lane_key: tuple[int, int, int, str] = (-1, -1, -1, "")
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._lane_states: LRUCache[tuple[int, ...], tuple[int, list[int], int, int]] = LRUCache(
             4096
@@ -169,7 +169,7 @@ class Gantt(ScrollView, can_focus=True):
 
     def sync_lanes(self) -> bool:
         """Rebuild the rows when actors appear or the view changes; True if they changed."""
-        key = (len(self.store.actors), len(self.store.cores()), self.view)
+        key = (len(self.store.actors), self.store.renames, len(self.store.cores()), self.view)
         if key == self._lane_key:
             return False
         self._lane_key = key
