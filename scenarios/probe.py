@@ -385,6 +385,28 @@ def value(name: str, number: float) -> None:
         tp.meta.append(("value", _now(), tp.actor, name, number))
 
 
+def _prefixes() -> list[tuple[str, str]]:
+    import os
+    import sysconfig
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    paths = sysconfig.get_paths()
+    pairs = [(paths["purelib"], "<site-packages>"), (paths["stdlib"], "<stdlib>"), (root, "")]
+    return [(p.rstrip("/") + "/", short + "/" if short else "") for p, short in pairs]
+
+
+def traceback_text() -> str:
+    """The current exception's traceback with this machine's folders taken out.
+
+    Recordings are shared and committed: a path like ``/home/someone/...`` says nothing about
+    the kitchen and a lot about the machine.
+    """
+    text = traceback.format_exc()
+    for long, short in _prefixes():
+        text = text.replace(long, short)
+    return text
+
+
 def error(actor: int, text: str) -> None:
     tp = _P.thread()
     if _P.queue is not None:
@@ -418,7 +440,7 @@ class Thread(threading.Thread):
         try:
             self._fn(*self._fn_args)
         except BaseException:
-            error(tp.actor, traceback.format_exc())
+            error(tp.actor, traceback_text())
             _P.stop_running(tp)
             _P.emit(tp, tp.actor, int(State.FAILED))
             raise
@@ -493,7 +515,7 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
             if type(exc).__name__ == "CancelledError":
                 _P.emit(tp, self.actor, int(State.DONE), label=_P.label("cancelled", tp))
                 raise
-            error(self.actor, traceback.format_exc())
+            error(self.actor, traceback_text())
             _P.emit(tp, self.actor, int(State.FAILED))
             raise
         self._after(tp, yielded)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import traceback
 from collections.abc import Callable
 from multiprocessing.queues import SimpleQueue
 from typing import Any, NoReturn
@@ -47,7 +46,7 @@ def run_to_the_end(kitchen: int, target: Callable[..., Any], args: tuple[Any, ..
     try:
         target(*args)
     except BaseException:
-        probe.error(main, traceback.format_exc())
+        probe.error(main, probe.traceback_text())
         probe.mark(main, State.FAILED)
         probe.mark(kitchen, State.FAILED)
         code = 1

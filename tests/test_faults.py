@@ -23,6 +23,8 @@ def test_a_scenario_that_raises_is_failed_with_its_traceback(kitchen) -> None:  
     assert done.result.outcome == "failed"
     assert "the dish is burnt" in done.result.message
     assert "Traceback" in done.result.error
+    assert 'File "/' not in done.result.error  # no machine's folders in a shareable recording
+    assert 'File "scenarios/kitchen/drills.py"' in done.result.error
     cook_b = done.store.by_name("Cook B")
     assert cook_b.state[-1] == State.FAILED
     assert done.store.by_name("Cook A").state[-1] == State.DONE
