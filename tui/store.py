@@ -47,7 +47,9 @@ class Actor:
     over any window is two binary searches, whatever the number of events inside it."""
     cum_wait: array = field(default_factory=lambda: array("q"))
     core_run: dict[int, int] = field(default_factory=dict)
-    """Derived: running time per core over the closed spans."""
+    """Derived, on demand: running time per core over the closed spans."""
+    cored: int = 0
+    """How many events ``core_run`` covers."""
     derived: int = 0
     """How many events the derived data covers."""
     edits: int = 0
@@ -92,31 +94,29 @@ class Actor:
         costs the few events after ``i``, where dropping everything would cost the whole run.
         """
         self.edits += 1
-        k = min(self.derived, len(self.t))
-        if i >= k:
-            return
-        ts, st, co = self.t, self.state, self.core
-        per_core = self.core_run
-        for m in range(max(i, 1), k):  # undo the spans that ended at events i .. k-1
-            if st[m - 1] == State.RUNNING:
-                c = co[m - 1]
-                per_core[c] = per_core.get(c, 0) - (ts[m] - ts[m - 1])
-        keep = max(i, 0)
-        del self.cum_run[keep:]
-        del self.cum_wait[keep:]
-        self.derived = keep
+        if i < self.derived:
+            del self.cum_run[i:]
+            del self.cum_wait[i:]
+            self.derived = i
+        if i < self.cored:
+            ts, st, co = self.t, self.state, self.core
+            per_core = self.core_run
+            for m in range(max(i, 1), self.cored):  # undo the spans that ended at i .. cored-1
+                if st[m - 1] == State.RUNNING:
+                    c = co[m - 1]
+                    per_core[c] = per_core.get(c, 0) - (ts[m] - ts[m - 1])
+            self.cored = i
 
     def derive(self) -> None:
         """Extend the prefix sums over events added since the last call (or a rewind).
 
-        Vectorised with C-level iterators (``map``, ``accumulate``, ``compress``): this runs in
-        the UI process for every event of a live run.
+        Vectorised with C-level iterators (``map``, ``accumulate``): every frame of a live run
+        that draws this lane pays for its new events here.
         """
         n = len(self.t)
         k = self.derived
         if k >= n:
             return
-        ts, st, co = self.t, self.state, self.core
         if k == 0:
             self.cum_run.append(0)
             self.cum_wait.append(0)
@@ -124,19 +124,41 @@ class Actor:
             if n == 1:
                 self.derived = 1
                 return
+        ts = self.t
         dts = list(map(sub, ts[k:n], ts[k - 1 : n - 1]))
-        states = st[k - 1 : n - 1].tobytes()
-        is_run = states.translate(_IS_RUNNING)
-        is_wait = states.translate(_IS_WAITING)
-        for cum, mask in ((self.cum_run, is_run), (self.cum_wait, is_wait)):
-            sums = accumulate(map(mul, dts, mask), initial=cum[-1])
+        states = self.state[k - 1 : n - 1].tobytes()
+        for cum, table in ((self.cum_run, _IS_RUNNING), (self.cum_wait, _IS_WAITING)):
+            sums = accumulate(map(mul, dts, states.translate(table)), initial=cum[-1])
             next(sums)  # the initial value is already the last element
             cum.extend(sums)
-        per_core = self.core_run
-        cores = co[k - 1 : n - 1]
-        for c, dt in zip(compress(cores, is_run), compress(dts, is_run), strict=True):
-            per_core[c] = per_core.get(c, 0) + dt
         self.derived = n
+
+    def per_core(self) -> dict[int, int]:
+        """Running time per core over the closed spans, brought up to date on demand.
+
+        Only the summary needs it, not the frames, so a live view does not pay for it.
+        """
+        n = len(self.t)
+        k = max(1, self.cored)
+        if k < n:
+            ts, co = self.t, self.core
+            dts = list(map(sub, ts[k:n], ts[k - 1 : n - 1]))
+            is_run = self.state[k - 1 : n - 1].tobytes().translate(_IS_RUNNING)
+            cores = co[k - 1 : n - 1]
+            per_core = self.core_run
+            running_on = set(compress(cores, is_run))
+            if len(running_on) == 1:  # one core all along: no per-event step at all
+                c = running_on.pop()
+                per_core[c] = per_core.get(c, 0) + sum(compress(dts, is_run))
+            else:
+                for c in running_on:
+                    here = bytes(x == c for x in cores)
+                    both = int.from_bytes(here, "little") & int.from_bytes(is_run, "little")
+                    per_core[c] = per_core.get(c, 0) + sum(
+                        compress(dts, both.to_bytes(len(here), "little"))
+                    )
+            self.cored = n
+        return self.core_run
 
 
 _IS_RUNNING = bytes(1 if b == State.RUNNING else 0 for b in range(256))
@@ -373,9 +395,11 @@ class TraceStore:
         ts = actor.t
         inside = bisect_left(ts, end) - bisect_right(ts, start)
         with self.lock:  # the collector may be appending to these very arrays
-            if inside > max(n // 2, 64):  # measured: where the sums beat the walk
-                return self._buckets_by_sums(actor, start, end, n, open_end)
-            return self._buckets_by_spans(actor, start, end, n, open_end)
+            if inside <= max(n // 2, 64):  # measured: where the walk beats the sums
+                return self._buckets_by_spans(actor, start, end, n, open_end)
+            if n <= 16:  # a live frame's few new cells: numpy's fixed cost would dominate
+                return self._buckets_few(actor, start, end, n, open_end)
+            return self._buckets_by_sums(actor, start, end, n, open_end)
 
     def _open_end(self, open_end: int | None) -> int:
         """Where a last, unfinished span ends: a live run's now, or the last event."""
@@ -426,6 +450,60 @@ class TraceStore:
             if out[c] != -1 and out[c] != State.FAILED:
                 continue  # wholly covered by one span: that state fills it
             out[c] = State.FAILED if State.FAILED in w else max(w, key=w.__getitem__)
+        return out
+
+    def _buckets_few(
+        self, actor: Actor, start: int, end: int, n: int, open_end: int | None
+    ) -> list[int]:
+        """The prefix-sum answer in plain Python, for a handful of cells.
+
+        Measured: 12 µs for 4 cells where the numpy path takes 175 µs; past ~16 cells numpy
+        wins. Same rules as :meth:`_buckets_by_sums`.
+        """
+        actor.derive()
+        ts, st, cr, cw = actor.t, actor.state, actor.cum_run, actor.cum_wait
+        last = actor.derived - 1
+        final = st[last] if st[last] in FINAL_STATES else None
+        stop = ts[last] if final is not None else self._open_end(open_end)
+        first = ts[0]
+        alive = ts[1] if st[0] == State.NEW and last > 0 else first
+        width = (end - start) / n
+        running, waiting = int(State.RUNNING), int(State.WAITING)
+        run: list[float] = []
+        wait: list[float] = []
+        lo = 0
+        for k in range(n + 1):
+            x = min(start + k * width, stop)
+            i = bisect_right(ts, x, lo, last + 1) - 1
+            if i < 0:
+                run.append(0)
+                wait.append(0)
+                continue
+            lo = i
+            since = x - ts[i]
+            run.append(cr[i] + (since if st[i] == running else 0))
+            wait.append(cw[i] + (since if st[i] == waiting else 0))
+        out = []
+        for k in range(n):
+            a = start + k * width
+            b = a + width
+            r = run[k + 1] - run[k]
+            w = wait[k + 1] - wait[k]
+            ready = min(b, stop) - max(a, alive) - r - w
+            best, weight = -1, 0.0
+            if r > weight:
+                best, weight = running, r
+            if w > weight:
+                best, weight = waiting, w
+            if ready > weight:
+                best, weight = int(State.READY), ready
+            if a < alive and min(b, alive) - max(a, first) > weight:
+                best = int(State.NEW)
+            if final is not None and b > stop and a < stop + width:
+                mark = min(b, stop + width) - max(a, stop)
+                if final == State.FAILED or mark > weight:
+                    best = final
+            out.append(best)
         return out
 
     def _buckets_by_sums(
@@ -612,13 +690,13 @@ class TraceStore:
             walk(a, 0)
         return out
 
-    def summary(self, peak: bool = True) -> Summary:
+    def summary(self, peak: bool = True, cores: bool = True) -> Summary:
         """The run's figures. Per-actor sums come from prefix sums (cheap, any size); the peak
         of actors running at once needs a sweep over every span, so a live view may skip it."""
         with self.lock:
-            return self._summary(peak)
+            return self._summary(peak, cores)
 
-    def _summary(self, peak: bool) -> Summary:
+    def _summary(self, peak: bool, cores: bool) -> Summary:
         lo, hi = self.bounds()
         wall = hi - lo
         per_core: dict[int, int] = {}
@@ -643,9 +721,9 @@ class TraceStore:
             ready = max(0, stop - alive - run - wait)
             if a.kind == Kind.THREAD:
                 cpu += run
-                for c, ns in a.core_run.items():
+                for c, ns in (a.per_core() if cores else {}).items():
                     per_core[c] = per_core.get(c, 0) + ns
-                if final is None and a.state[last] == State.RUNNING:
+                if cores and final is None and a.state[last] == State.RUNNING:
                     c = a.core[last]
                     per_core[c] = per_core.get(c, 0) + stop - a.t[last]
             actors.append(ActorSummary(a, run, ready, wait, a.t[0], a.t[last], final))

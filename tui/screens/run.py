@@ -229,7 +229,8 @@ class RunScreen(Screen[None]):
 
     def _stats(self, now: int) -> Text:
         growing = self.live and self.run is not None and not self.run.finished
-        s = self.store.summary(peak=not growing)  # the peak sweeps every span: once, at the end
+        # the peak sweeps every span and per-core time every event: once, at the end
+        s = self.store.summary(peak=not growing, cores=not growing)
         t = Text()
         t.append("wall ", style="dim")
         t.append(f"{seconds(s.wall)}\n", style="bold")
