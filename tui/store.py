@@ -452,6 +452,17 @@ class TraceStore:
             out[c] = State.FAILED if State.FAILED in w else max(w, key=w.__getitem__)
         return out
 
+    def _life(self, actor: Actor, open_end: int | None) -> tuple[int, int | None, int, int, int]:
+        """For the prefix-sum paths: the last derived index, the final state (or None), where
+        the last span stops, the first event, and when the actor stopped being ``new``."""
+        actor.derive()
+        last = actor.derived - 1
+        final = actor.state[last] if actor.state[last] in FINAL_STATES else None
+        stop = actor.t[last] if final is not None else self._open_end(open_end)
+        first = actor.t[0]
+        alive = actor.t[1] if actor.state[0] == State.NEW and last > 0 else first
+        return last, final, stop, first, alive
+
     def _buckets_few(
         self, actor: Actor, start: int, end: int, n: int, open_end: int | None
     ) -> list[int]:
@@ -460,13 +471,8 @@ class TraceStore:
         Measured: 12 µs for 4 cells where the numpy path takes 175 µs; past ~16 cells numpy
         wins. Same rules as :meth:`_buckets_by_sums`.
         """
-        actor.derive()
+        last, final, stop, first, alive = self._life(actor, open_end)
         ts, st, cr, cw = actor.t, actor.state, actor.cum_run, actor.cum_wait
-        last = actor.derived - 1
-        final = st[last] if st[last] in FINAL_STATES else None
-        stop = ts[last] if final is not None else self._open_end(open_end)
-        first = ts[0]
-        alive = ts[1] if st[0] == State.NEW and last > 0 else first
         width = (end - start) / n
         running, waiting = int(State.RUNNING), int(State.WAITING)
         run: list[float] = []
@@ -514,13 +520,7 @@ class TraceStore:
         numpy views the store's own arrays (no copy) for one ``searchsorted`` over every cell
         edge; the views die before the lock is released, so the collector can grow the arrays.
         """
-        actor.derive()
-        last = actor.derived - 1
-        st_last = actor.state[last]
-        final = st_last if st_last in FINAL_STATES else None
-        stop = actor.t[last] if final is not None else self._open_end(open_end)
-        first = actor.t[0]
-        alive = actor.t[1] if actor.state[0] == State.NEW and last > 0 else first
+        last, final, stop, first, alive = self._life(actor, open_end)
         ts = np.frombuffer(actor.t, dtype=np.int64, count=last + 1)
         st = np.frombuffer(actor.state, dtype=np.int8, count=last + 1)
         cr = np.frombuffer(actor.cum_run, dtype=np.int64, count=last + 1)
