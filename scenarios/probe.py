@@ -18,7 +18,6 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Coroutine, Generator, Iterator
-from contextlib import contextmanager
 from multiprocessing.queues import SimpleQueue
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -115,7 +114,6 @@ class _Probe:
         self.local = threading.local()
         self._ids: Iterator[int] = itertools.count(1)
         self._strings: dict[str, int] = {}
-        self.lock = threading.Lock()
 
     # -- identities -------------------------------------------------------------------------
 
@@ -242,10 +240,6 @@ def setup(
     tp = _P.adopt_current_thread(_P.new_id(), main_thread_name)
     if queue is not None:
         _P.start_running(tp)
-
-
-def enabled() -> bool:
-    return _P.queue is not None
 
 
 def flush() -> None:
@@ -599,11 +593,3 @@ def run_async(main: Coroutine[Any, Any, T], name: str = "main") -> T:
             loop.run_until_complete(loop.shutdown_default_executor())
         finally:
             loop.close()
-
-
-@contextmanager
-def phase(label: str) -> Iterator[None]:
-    """Label the calling thread's running span (a step of the recipe) for the lanes."""
-    tp = _P.thread()
-    _P.emit(tp, tp.actor, int(State.RUNNING), label=_P.label(label, tp))
-    yield

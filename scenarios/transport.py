@@ -51,10 +51,6 @@ def unpack(states: bytes) -> array:
     return out
 
 
-def event_count(states: bytes) -> int:
-    return len(states) // (8 * STATE_WIDTH)
-
-
 def reader_of(queue: SimpleQueue) -> Connection:
     """The receiving end, so the collector can poll with a time-out.
 

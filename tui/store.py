@@ -662,11 +662,6 @@ class TraceStore:
             best = self.cues[i][0]
         return best
 
-    def cue_at(self, t: int) -> tuple[int, int, str, str] | None:
-        """The latest narration cue at or before ``t``."""
-        i = bisect_right(self.cues, (t, 1 << 62)) - 1
-        return self.cues[i] if i >= 0 else None
-
     def children(self, parent: int | None) -> list[Actor]:
         return [a for a in self.actors if a.parent == parent]
 
