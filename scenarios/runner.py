@@ -38,6 +38,9 @@ BatchSink = Callable[[Any, list[Meta]], None]
 
 _chunk_iters = 0
 
+SCAN_EVERY = 0.25
+"""Seconds between walks of the worker tree (descendants and their CPU time)."""
+
 
 def chunk_iterations() -> int:
     """Calibrated once per Cookline process, so every worker of a session does equal work."""
@@ -170,19 +173,25 @@ class Run:
         t_start = time.monotonic()
         cpu_seen = -1.0
         cpu_moved = time.monotonic()
+        scanned = float("-inf")
         while True:
             proc.join(0.05)
             if proc.exitcode is not None:
                 break
             now = time.monotonic()
-            tree |= _descendants(pid)
-            self.seen_pids |= tree | {pid}
             if self._stop.is_set():
                 outcome = ("stopped", self._stop_reason)
                 break
             if self.timeout is not None and now - t_start > self.timeout:
                 outcome = ("timeout", f"stopped after the {self.timeout:g} s time limit")
                 break
+            if now - scanned < SCAN_EVERY:
+                continue
+            # Walking /proc for the tree and its CPU costs ~1 ms here (more on a busy laptop):
+            # a few times a second is plenty for stalls measured in seconds.
+            scanned = now
+            tree |= _descendants(pid)
+            self.seen_pids |= tree | {pid}
             cpu = _tree_cpu(pid, tree)
             if cpu > cpu_seen + 0.01:
                 cpu_seen, cpu_moved = cpu, now
