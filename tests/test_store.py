@@ -139,3 +139,31 @@ def test_a_late_event_rewinds_only_what_it_changes() -> None:
     ]
     assert got.per_core == want.per_core
     assert list(b.cum_run) == list(fresh.actors[b.index].cum_run)
+
+
+def test_prefix_sums_are_the_same_in_small_and_large_batches() -> None:
+    """A live lane derives a few events at a time, a loaded recording thousands at once (numpy):
+    the sums must not depend on which."""
+    import random
+
+    from tui.store import Actor
+
+    rng = random.Random(3)
+    t, ts, sts = 0, array("q"), array("b")
+    for _ in range(1000):
+        t += rng.choice((1_000, 30_000, 700_000))
+        ts.append(t)
+        sts.append(rng.choice((State.RUNNING, State.READY, State.WAITING)))
+    zeros = array("b", bytes(len(ts)))
+    whole, piecemeal = Actor(index=0, key=1), Actor(index=1, key=2)
+    whole.extend(ts, sts, zeros, array("h", bytes(2 * len(ts))), array("i", bytes(4 * len(ts))))
+    whole.derive()
+    k = 0
+    while k < len(ts):
+        step = rng.choice((1, 5, 63, 64, 200))
+        for i in range(k, min(k + step, len(ts))):
+            piecemeal.append(ts[i], sts[i], 0, 0, 0)
+        piecemeal.derive()
+        k += step
+    assert list(whole.cum_run) == list(piecemeal.cum_run)
+    assert list(whole.cum_wait) == list(piecemeal.cum_wait)
