@@ -76,7 +76,7 @@ async def test_step_cursor_and_readout() -> None:
         assert third is not None and third > first
         await pilot.press("p")
         assert gantt.cursor is not None and first < gantt.cursor < third
-        readout = str(screen.query_one("#readout").render())
+        readout = str(screen.query_one("#side").render())
         assert "cursor" in readout and "Cook A" in readout
 
 
@@ -130,7 +130,7 @@ async def test_help_and_language_and_quit() -> None:
         assert app.screen.query("HelpPanel")
         await pilot.press("question_mark")
         await pilot.press("l")
-        assert "包丁" in str(app.screen.query_one("#narration").render())
+        assert "包丁" in str(app.screen.query_one("#side").render())
         await pilot.press("q")
     assert app.return_code in (None, 0)
 

@@ -37,6 +37,7 @@ def test_narration_mid_scenario(snap_compare) -> None:  # type: ignore[no-untype
     """Replay stopped halfway: lanes drawn up to the replay clock, narration up to then."""
 
     async def halfway(pilot: Pilot) -> None:  # type: ignore[type-arg]
+        await pilot.pause()  # the run screen is the app's first: let it mount
         screen = pilot.app.screen
         assert isinstance(screen, RunScreen)
         lo, hi = screen.store.bounds()

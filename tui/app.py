@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 from functools import partial
 
 from textual.app import App
 from textual.command import Hit, Hits, Provider
+from textual.screen import Screen
 
 from scenarios.catalogue import BY_ID, SCENARIOS
 from scenarios.runner import Run
@@ -87,25 +89,24 @@ class CooklineApp(App[int]):
         self.scale = scale
         """The tour's runs use this scale."""
 
-    def on_mount(self) -> None:
-        # The tour is built only when it is shown: a replay's first frame should not wait
-        # for a screen the user has not asked for.
+    def get_default_screen(self) -> Screen[Any]:
+        # The first screen the user sees is the app's bottom screen, not one pushed over an
+        # empty default: measured, that spared a whole frame before the first one that counts.
         if self.replay is not None:
-            self.push_screen(RunScreen(self.replay, autoplay=self.autoplay, lang=self.lang))
-        elif self.live is not None:
+            return RunScreen(self.replay, autoplay=self.autoplay, lang=self.lang)
+        if self.live is not None:
+            return Screen(id="_default")  # the run starts once the app is up: see on_mount
+        return TourScreen(self.lang)
+
+    def on_mount(self) -> None:
+        if self.live is not None:
             self._start(self.live)
-        else:
-            self.push_screen(TourScreen(self.lang))
 
     def show_tour(self) -> None:
         """Back from a run to the tour (building it if the app started on a run)."""
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
-        if isinstance(self.screen, TourScreen):
-            return
-        if len(self.screen_stack) == 2 and isinstance(self.screen_stack[0], TourScreen):
-            self.pop_screen()
-        else:
+        if not isinstance(self.screen, TourScreen):
             self.switch_screen(TourScreen(self.lang))
 
     def _start(self, spec: LiveSpec) -> None:

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from scenarios.model import Kind, Reason, State
 from scenarios.runner import Run
@@ -23,6 +22,7 @@ from tui.headless import seconds
 from tui.store import TraceStore
 from tui.timeline import Timeline
 from tui.widgets.gantt import Gantt
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.text_panel import TextPanel
 
 Restart = Callable[[], tuple[Run, TraceStore]]
@@ -35,8 +35,7 @@ TICK = 1 / 10
 class RunScreen(Screen[None]):
     """Lanes of one run: ``run`` is None for a replay."""
 
-    # The footer shows the keys a first-time viewer needs; ``?`` lists them all. Each footer
-    # key is a widget: measured, thirteen of them doubled the time to the first frame.
+    # The key bar shows the keys a first-time viewer needs; ``?`` lists them all.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "view('threads')", "Threads"),
         Binding("c", "view('cores')", "Cores"),
@@ -91,6 +90,7 @@ class RunScreen(Screen[None]):
         """The live run's end has been shown (fit, notice, recording saved)."""
         self._figures_due = True
         """Redraw the figures at the next refresh, whatever the half-second throttle says."""
+        self._figures_text = Text()
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -101,11 +101,10 @@ class RunScreen(Screen[None]):
             with Vertical(id="chart"):
                 yield Gantt(self.store, id="gantt")
                 yield TextPanel(id="axis")
-            with Vertical(id="side"):
-                yield TextPanel(id="stats")
-                yield TextPanel(id="readout")
-                yield TextPanel(id="narration")
-        yield Footer()
+            # figures, cursor readout and narration in one panel of fixed height: one widget
+            # to style and lay out, and no layout at all when the text grows or shrinks
+            yield TextPanel(id="side")
+        yield KeyBar()
 
     def _panel(self, name: str) -> TextPanel:
         return self.query_one(f"#{name}", TextPanel)
@@ -195,9 +194,8 @@ class RunScreen(Screen[None]):
             self._figures_due = False
             self._load_mark = clock
             self._load = self.app.load()  # type: ignore[attr-defined]
-            self._panel("stats").content = Text.assemble(self._stats(now), "\n\n", self._meters())
-        self._panel("readout").content = self._readout()
-        self._panel("narration").content = self._narration(now)
+            self._figures_text = self._figures(now)
+        self._panel("side").content = self._side(now)
         banner = self._panel("banner")
         text = self._banner()
         if banner.display != (text is not None):  # restyling costs: only on a change
@@ -226,6 +224,14 @@ class RunScreen(Screen[None]):
             style="dim",
         )
         return t
+
+    def _side(self, now: int) -> Text:
+        readout = self._readout()
+        readout.rstrip()
+        return Text.assemble(self._figures_text, "\n", readout, "\n\n", self._narration(now))
+
+    def _figures(self, now: int) -> Text:
+        return Text.assemble(self._stats(now), "\n\n", self._meters())
 
     def _stats(self, now: int) -> Text:
         growing = self.live and self.run is not None and not self.run.finished
@@ -261,7 +267,7 @@ class RunScreen(Screen[None]):
         g = self.gantt
         cur = g.cursor
         if cur is None:
-            return Text("cursor: n / p or click", style="dim")
+            return Text(_NO_CURSOR, style="dim")
         t = Text()
         t.append(f"cursor {seconds(cur - self.store.bounds()[0])}\n", style="bold")
         for i, lane in enumerate(g.lanes[:14]):
@@ -421,6 +427,8 @@ class RunScreen(Screen[None]):
         else:
             self.app.action_show_help_panel()
 
+
+_NO_CURSOR = "cursor: n / p or click"
 
 _STATE_STYLE = {
     State.RUNNING: "green",

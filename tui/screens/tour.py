@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from scenarios.catalogue import BY_ID, SCENARIOS
 from tui.messages import RunScenario
+from tui.widgets.key_bar import KeyBar
 
 
 def _groups() -> dict[str, list[str]]:
@@ -42,7 +43,7 @@ class TourScreen(Screen[None]):
         with Horizontal(id="tour-body"):
             yield OptionList(*self._options(), id="tour-list")
             yield Static(id="tour-story")
-        yield Footer()
+        yield KeyBar()
 
     def _title(self) -> Text:
         t = Text(" Cookline ", style="bold reverse")

@@ -174,7 +174,8 @@ class Gantt(ScrollView, can_focus=True):
             return False
         self._lane_key = key
         self.lanes = lanes_for(self.store, self.view)
-        self.virtual_size = Size(self.size.width, len(self.lanes))
+        # the width is never scrolled; keeping it fixed spares a layout when the widget resizes
+        self.virtual_size = Size(1, len(self.lanes))
         self.refresh()
         return True
 
@@ -186,7 +187,6 @@ class Gantt(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         # names take at most a third of a narrow terminal: the chart is the point
         self.name_width = max(8, min(self._max_name_width, self.size.width // 3))
-        self.virtual_size = Size(self.size.width, len(self.lanes))
 
     def time_at(self, x: int) -> int | None:
         """The time under column ``x`` of the widget, if it is in the chart."""
@@ -346,8 +346,9 @@ class Gantt(ScrollView, can_focus=True):
             # no new event since: only the open state has grown towards now
             done_upto = min(cached[3], upto)
             states = cached[1][:done_upto] + [last_state] * (upto - done_upto)
-            self._lane_states[key] = (cached[0], states + [-1] * (cells - upto), *cached[2:])
-            return self._lane_states[key][1]
+            states += [-1] * (cells - upto)
+            self._remember(key, (cached[0], states, cached[2], cached[3]))
+            return states
         k0 = max(0, cached[0] - 1) if cached is not None else 0
         upto = max(k0, upto)
         k_last = int((t_last - self.start) / width)
@@ -362,8 +363,13 @@ class Gantt(ScrollView, can_focus=True):
         prefix = cached[1][:k0] if cached is not None else []
         states = prefix + fresh + [last_state] * (upto - k_end) + [-1] * (cells - upto)
         valid = cells if final else max(0, min(cells, k_last))
-        self._lane_states[key] = (valid, states, len(actor), k_end)
+        self._remember(key, (valid, states, len(actor), k_end))
         return states
+
+    def _remember(self, key: tuple[int, ...], entry: tuple[int, list[int], int, int]) -> None:
+        # Textual's LRUCache.set leaves an existing key's value as it was: replace, don't set
+        self._lane_states.discard(key)
+        self._lane_states[key] = entry
 
 
 _FUTURE = -2
