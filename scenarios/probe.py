@@ -334,6 +334,15 @@ def cpu_work(ms: float, label: str | None = None) -> None:
     tp.run_wall, tp.run_cpu = w0, c0  # still running: the stretch goes on from the last chunk
 
 
+def checkpoint(label: str | None = None) -> None:
+    """Close the calling thread's running stretch and open the next, for work that is not
+    ``cpu_work`` chunks: the stretch's wall time its CPU clock did not see shows as ready."""
+    tp = _P.thread()
+    if _P.queue is not None:
+        _P.stop_running(tp)
+        _P.start_running(tp, _P.label(label, tp))
+
+
 class waiting:
     """``with probe.waiting("sleep", "microwave"):`` marks the calling thread waiting meanwhile.
 
@@ -576,20 +585,72 @@ def _instrument_loop(loop: asyncio.AbstractEventLoop) -> None:
     selector.select = traced_select
 
 
-def run_async(main: Coroutine[Any, Any, T], name: str = "main") -> T:
-    """``asyncio.run`` with every task traced; the loop's clock is ``time.monotonic`` like ours."""
+def event_loop() -> asyncio.AbstractEventLoop:
+    """A new event loop whose tasks, timers and idle waits are recorded."""
     import asyncio
 
     loop = asyncio.new_event_loop()
     if _P.queue is not None:
         _instrument_loop(loop)
+    return loop
+
+
+def close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    loop.set_task_factory(None)  # the loop's own clean-up tasks are not the scenario's
+    try:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
+
+
+def run_async(main: Coroutine[Any, Any, T], name: str = "main") -> T:
+    """``asyncio.run`` with every task traced; the loop's clock is ``time.monotonic`` like ours."""
+    loop = event_loop()
     try:
         task = loop.create_task(main, name=name)
         return loop.run_until_complete(task)
     finally:
-        loop.set_task_factory(None)  # the loop's own clean-up tasks are not the scenario's
-        try:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.run_until_complete(loop.shutdown_default_executor())
-        finally:
-            loop.close()
+        close_loop(loop)
+
+
+# -- shared utensils --------------------------------------------------------------------------
+
+
+class Lock:
+    """``threading.Lock`` for a named utensil ("the sink"): who holds it and who waits for it.
+
+    Taking it sends ``("lock", t, actor, name, True)``; giving it back ``(..., False)``; a cook
+    who has to wait first sends ``("wants", t, actor, name)`` and shows ``waiting (lock)``
+    labelled with the utensil. The supervisor builds who-waits-for-whom from these to call a
+    deadlock a deadlock, and recordings keep the holds.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._lock = threading.Lock()
+
+    def _note(self, held: bool) -> None:
+        tp = _P.thread()
+        if _P.queue is not None:
+            tp.meta.append(("lock", _now(), tp.actor, self.name, held))
+
+    def acquire(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            tp = _P.thread()
+            if _P.queue is not None:
+                tp.meta.append(("wants", _now(), tp.actor, self.name))
+            with waiting("lock", self.name):
+                self._lock.acquire()
+        self._note(True)
+
+    def release(self) -> None:
+        self._note(False)
+        self._lock.release()
+
+    def __enter__(self) -> Lock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -41,6 +41,9 @@ _chunk_iters = 0
 SCAN_EVERY = 0.25
 """Seconds between walks of the worker tree (descendants and their CPU time)."""
 
+DEADLOCK_AFTER = 0.5
+"""Seconds a cycle of cooks waiting on each other's locks must last to be called a deadlock."""
+
 
 def chunk_iterations() -> int:
     """Calibrated once per Cookline process, so every worker of a session does equal work."""
@@ -55,7 +58,7 @@ class RunResult:
     """How a run ended."""
 
     outcome: str
-    """``done``, ``failed``, ``killed``, ``stalled``, ``timeout`` or ``stopped``."""
+    """``done``, ``failed``, ``killed``, ``stalled``, ``deadlock``, ``timeout`` or ``stopped``."""
     message: str
     """One line for the user."""
     exit_code: int | None
@@ -103,6 +106,13 @@ class Run:
         self._last_batch = time.monotonic()
         self._tails: dict[int, tuple[int, int]] = {}
         self._errors: list[str] = []
+        self._names: dict[int, str] = {}
+        self._holders: dict[str, int] = {}
+        """Lock name -> the actor that last said it took it (and has not given it back)."""
+        self._wants: dict[int, str] = {}
+        """Actor -> the lock it said it waits for."""
+        self.deadlock: list[tuple[int, str, str]] = []
+        """The cycle that ended the run: (actor, lock it holds, lock it waits for) each."""
         self._stop = threading.Event()
         self._stop_reason = ""
         self._done = threading.Event()
@@ -174,6 +184,7 @@ class Run:
         cpu_seen = -1.0
         cpu_moved = time.monotonic()
         scanned = float("-inf")
+        cycle_since: float | None = None
         while True:
             proc.join(0.05)
             if proc.exitcode is not None:
@@ -181,6 +192,15 @@ class Run:
             now = time.monotonic()
             if self._stop.is_set():
                 outcome = ("stopped", self._stop_reason)
+                break
+            cycle = self._lock_cycle()
+            if not cycle:
+                cycle_since = None
+            elif cycle_since is None:
+                cycle_since = now
+            elif now - cycle_since >= DEADLOCK_AFTER:
+                self.deadlock = cycle
+                outcome = ("deadlock", self._describe(cycle))
                 break
             if self.timeout is not None and now - t_start > self.timeout:
                 outcome = ("timeout", f"stopped after the {self.timeout:g} s time limit")
@@ -236,6 +256,34 @@ class Run:
             self.on_end(result)
         self._done.set()
 
+    def _lock_cycle(self) -> list[tuple[int, str, str]]:
+        """A cycle of actors each waiting (by its own last word) for a lock another holds."""
+        tails, wants, holders = self._tails, dict(self._wants), dict(self._holders)
+        for start in wants:
+            path: list[tuple[int, str, str]] = []
+            seen: set[int] = set()
+            actor: int | None = start
+            while actor is not None and actor not in seen:
+                tail = tails.get(actor)
+                if tail != (State.WAITING, Reason.LOCK) or actor not in wants:
+                    break
+                seen.add(actor)
+                lock = wants[actor]
+                held = [name for name, who in holders.items() if who == actor]
+                path.append((actor, held[0] if held else "?", lock))
+                actor = holders.get(lock)
+            else:
+                if actor == start and len(path) >= 2:
+                    return path
+        return []
+
+    def _describe(self, cycle: list[tuple[int, str, str]]) -> str:
+        parts = [
+            f"{self._names.get(a, 'a cook')} holds {held} and waits for {wanted}"
+            for a, held, wanted in cycle
+        ]
+        return "; ".join(parts)
+
     def _announced_wait(self) -> bool:
         """Every live thread last said it is waiting (sleep, I/O, join…): quiet, not stuck."""
         tails = [s for s in self._tails.values() if s[0] not in (State.DONE, State.FAILED)]
@@ -257,8 +305,19 @@ class Run:
                 self._tails[tail[0]] = (tail[1], tail[2])
             meta = meta or []
             for m in meta:
-                if m[0] == "error":
+                kind = m[0]
+                if kind == "error":
                     self._errors.append(m[3])
+                elif kind == "actor":
+                    self._names[m[1]] = m[4]
+                elif kind == "wants":
+                    self._wants[m[2]] = m[3]
+                elif kind == "lock":
+                    if m[4]:
+                        self._holders[m[3]] = m[2]
+                        self._wants.pop(m[2], None)
+                    elif self._holders.get(m[3]) == m[2]:
+                        del self._holders[m[3]]
             arr = unpack(states)
             self.events += len(arr) // 6
             self.on_batch(arr, meta)

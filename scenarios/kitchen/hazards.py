@@ -1,0 +1,140 @@
+"""The podcast's two kitchen accidents: a deadlock over the cutting board and the sink, and a
+race over one frying pan.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from scenarios import probe
+
+
+def _unit(params: dict[str, float]) -> float:
+    return params.get("unit", 1.0) * params.get("scale", 1.0)
+
+
+# -- carrots-and-sink -------------------------------------------------------------------------
+
+
+def _cook(first: probe.Lock, second: probe.Lock, work: str, ms: float, met: threading.Barrier) -> None:
+    with first:
+        me = threading.current_thread().name
+        probe.cue(f"{me} takes {first.name} for {work}", f"{me}：{work}のために{first.name}を取る")
+        probe.cpu_work(ms, work)
+        with probe.waiting("join", "the other cook"):
+            try:
+                met.wait(timeout=5 * ms / 1000 + 1)  # both hold their first utensil: trap set
+            except threading.BrokenBarrierError:
+                pass
+        with second:
+            probe.cpu_work(ms, f"{work} with {second.name}")
+
+
+def _carrots(params: dict[str, float], fixed: bool) -> None:
+    probe.rename("Head cook")
+    ms = 200 * _unit(params)
+    board, sink = probe.Lock("the cutting board"), probe.Lock("the sink")
+    met = threading.Barrier(2) if not fixed else threading.Barrier(1)
+    if fixed:
+        probe.cue(
+            "Both cooks take the cutting board first, then the sink: one order, no deadlock",
+            "二人ともまずまな板、次にシンク：取る順番を一つに決めればデッドロックは起きない",
+        )
+        a = probe.Thread(_cook, "Carrot cook", (board, sink, "cutting carrots", ms, met))
+        b = probe.Thread(_cook, "Sink cook", (board, sink, "scrubbing the sink", ms, met))
+    else:
+        probe.cue(
+            "One cook holds the cutting board and waits for the sink; the other holds the sink "
+            "and waits for the cutting board",
+            "一人はまな板を持ってシンクを待ち、もう一人はシンクを持ってまな板を待つ",
+        )
+        a = probe.Thread(_cook, "Carrot cook", (board, sink, "cutting carrots", ms, met))
+        b = probe.Thread(_cook, "Sink cook", (sink, board, "scrubbing the sink", ms, met))
+    a.start()
+    b.start()
+    a.join()
+    b.join()
+    probe.cue("Both dishes are done", "両方の料理ができた")
+
+
+def run_carrots_and_sink(params: dict[str, float]) -> None:
+    _carrots(params, fixed=False)
+
+
+def run_carrots_and_sink_fixed(params: dict[str, float]) -> None:
+    _carrots(params, fixed=True)
+
+
+# -- frying-pan -------------------------------------------------------------------------------
+
+
+class _Pan:
+    """One frying pan and a count of the portions in it."""
+
+    def __init__(self) -> None:
+        self.portions = 0
+
+
+def _plus_one(n: int) -> int:
+    return n + 1
+
+
+def _fry(pan: _Pan, portions: int, lock: threading.Lock | None) -> None:
+    for k in range(portions):
+        if lock is not None:
+            with lock:
+                pan.portions = _plus_one(pan.portions)
+        else:
+            # read, add one, write back. The call in between is where CPython may switch
+            # threads (3.11 checks for a switch on calls and loop jumps, not between
+            # plain bytecodes): a switch there and the other cook's portion is overwritten.
+            pan.portions = _plus_one(pan.portions)
+        if k % 2000 == 1999:
+            probe.checkpoint("frying")  # closes the stretch: time without the GIL shows ready
+
+
+def _frying(params: dict[str, float], locked: bool) -> None:
+    probe.rename("Head cook")
+    portions = int(params.get("portions", 200_000) * params.get("scale", 1.0))
+    pan = _Pan()
+    # a plain lock: a recorded one would send two messages a portion
+    lock = threading.Lock() if locked else None
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch as often as CPython allows, so the race shows
+    try:
+        if locked:
+            probe.cue(
+                "Each cook takes the pan's lock before adding a portion",
+                "各コックはフライパンのロックを取ってから一人前を入れる",
+            )
+        else:
+            probe.cue(
+                "Two cooks add portions to one pan without a lock: read, add one, write back",
+                "二人のコックがロックなしで一つのフライパンに入れる：読んで、足して、書き戻す",
+            )
+        cooks = [
+            probe.Thread(_fry, f"Cook {c}", (pan, portions, lock)) for c in ("A", "B")
+        ]
+        for c in cooks:
+            c.start()
+        for c in cooks:
+            c.join()
+    finally:
+        sys.setswitchinterval(old)
+    lost = 2 * portions - pan.portions
+    probe.value("expected", 2 * portions)
+    probe.value("counted", pan.portions)
+    probe.value("lost_updates", lost)
+    probe.cue(
+        f"{2 * portions:,} portions went in, {pan.portions:,} are in the pan: {lost:,} lost",
+        f"{2 * portions:,}人前を入れて、フライパンには{pan.portions:,}人前：{lost:,}人前が消えた",
+    )
+
+
+def run_frying_pan(params: dict[str, float]) -> None:
+    _frying(params, locked=False)
+
+
+def run_frying_pan_locked(params: dict[str, float]) -> None:
+    _frying(params, locked=True)

@@ -1,0 +1,58 @@
+"""new → ready → running → waiting → done, for a process, a thread and a task, each named as
+it happens."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scenarios import probe
+from scenarios.process import Process
+
+
+def _unit(params: dict[str, float]) -> float:
+    return params.get("unit", 1.0) * params.get("scale", 1.0)
+
+
+def _life(who: str, who_ja: str, unit: float) -> None:
+    probe.cue(f"{who} is running: it has a core", f"{who_ja}は実行中（running）：コアを持っている")
+    probe.cpu_work(150 * unit, "running")
+    probe.cue(
+        f"{who} is waiting: for the oven, it needs no core meanwhile",
+        f"{who_ja}は待機中（waiting）：オーブン待ち、その間コアはいらない",
+    )
+    probe.sleep(0.2 * unit, "waiting for the oven")
+    probe.cue(f"{who} runs again, then is done", f"{who_ja}が再び実行され、終了（done）")
+    probe.cpu_work(100 * unit, "running")
+
+
+async def _task_life(unit: float) -> None:
+    probe.cue("The task is running", "タスクは実行中（running）")
+    probe.cpu_work(150 * unit, "running")
+    probe.cue("The task awaits the microwave: waiting", "タスクはレンジをawait：待機中（waiting）")
+    await asyncio.sleep(0.2 * unit)
+    probe.cue("The task runs again, then is done", "タスクが再び実行され、終了（done）")
+    probe.cpu_work(100 * unit, "running")
+
+
+async def _loop(unit: float) -> None:
+    task = asyncio.create_task(_task_life(unit), name="A task")
+    probe.cue("create_task: the task is new, then ready in the loop's queue",
+              "create_task：タスクは生成（new）され、ループの待ち行列で実行可能（ready）")
+    await task
+
+
+def run_life_of_a_process(params: dict[str, float]) -> None:
+    probe.rename("Head cook")
+    unit = _unit(params)
+    probe.cue("A process is created: new", "プロセスが作られる：生成（new）")
+    kitchen = Process(_life, "A process", ("The process", "プロセス", unit))
+    probe.cue("start(): ready, waiting for the OS to give it a core",
+              "start()：実行可能（ready）、OSがコアを割り当てるのを待つ")
+    kitchen.start()
+    kitchen.join()
+    probe.cue("A thread is created: new", "スレッドが作られる：生成（new）")
+    cook = probe.Thread(_life, "A thread", ("The thread", "スレッド", unit))
+    cook.start()
+    cook.join()
+    probe.run_async(_loop(unit), name="The loop's main task")
+    probe.cue("All three are done: terminated", "三つとも終了（terminated）")
