@@ -585,6 +585,17 @@ def _instrument_loop(loop: asyncio.AbstractEventLoop) -> None:
     selector.select = traced_select
 
 
+def rename_task(name: str) -> None:
+    """Give the running asyncio task's lane a story name (tasks a library started for us)."""
+    import asyncio
+
+    task = asyncio.current_task()
+    coro = task.get_coro() if task is not None else None
+    if isinstance(coro, _TracedCoro) and _P.queue is not None:
+        tp = _P.thread()
+        _P.declare(tp, coro.actor, Kind.TASK, tp.actor, name)
+
+
 def event_loop() -> asyncio.AbstractEventLoop:
     """A new event loop whose tasks, timers and idle waits are recorded."""
     import asyncio

@@ -24,7 +24,10 @@ def _station(dish: str, unit: float) -> None:
 
 
 def _kitchen(name: str, dishes: tuple[str, ...], unit: float) -> None:
-    probe.cue(f"{name} opens: {len(dishes)} cooks, one knife", f"{name}が開店：コック{len(dishes)}人、包丁一本")
+    probe.cue(
+        f"{name} opens: {len(dishes)} cooks, one knife",
+        f"{name}が開店：コック{len(dishes)}人、包丁一本",
+    )
     cooks = [probe.Thread(_station, f"{name} · {d}", (d, unit)) for d in dishes]
     for c in cooks:
         c.start()

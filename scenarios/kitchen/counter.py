@@ -56,10 +56,13 @@ def _async_worker(ports: Connection, requests: int, slow: float) -> None:
 
     async def serve() -> None:
         left = requests
+        arrived = 0
         all_served = asyncio.Event()
 
         async def customer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            nonlocal left
+            nonlocal left, arrived
+            arrived += 1
+            probe.rename_task(f"Order {arrived}")
             await reader.readuntil(b"\r\n\r\n")
             await asyncio.sleep(slow)  # the order cooks; the loop serves others meanwhile
             writer.write(RESPONSE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from contextlib import suppress
 
 from scenarios import probe
 
@@ -17,16 +18,16 @@ def _unit(params: dict[str, float]) -> float:
 # -- carrots-and-sink -------------------------------------------------------------------------
 
 
-def _cook(first: probe.Lock, second: probe.Lock, work: str, ms: float, met: threading.Barrier) -> None:
+def _cook(
+    first: probe.Lock, second: probe.Lock, work: str, ms: float, met: threading.Barrier
+) -> None:
     with first:
         me = threading.current_thread().name
         probe.cue(f"{me} takes {first.name} for {work}", f"{me}：{work}のために{first.name}を取る")
         probe.cpu_work(ms, work)
-        with probe.waiting("join", "the other cook"):
-            try:
-                met.wait(timeout=5 * ms / 1000 + 1)  # both hold their first utensil: trap set
-            except threading.BrokenBarrierError:
-                pass
+        # both hold their first utensil before either reaches for the second: the trap is set
+        with probe.waiting("join", "the other cook"), suppress(threading.BrokenBarrierError):
+            met.wait(timeout=5 * ms / 1000 + 1)
         with second:
             probe.cpu_work(ms, f"{work} with {second.name}")
 
@@ -113,9 +114,7 @@ def _frying(params: dict[str, float], locked: bool) -> None:
                 "Two cooks add portions to one pan without a lock: read, add one, write back",
                 "二人のコックがロックなしで一つのフライパンに入れる：読んで、足して、書き戻す",
             )
-        cooks = [
-            probe.Thread(_fry, f"Cook {c}", (pan, portions, lock)) for c in ("A", "B")
-        ]
+        cooks = [probe.Thread(_fry, f"Cook {c}", (pan, portions, lock)) for c in ("A", "B")]
         for c in cooks:
             c.start()
         for c in cooks:

@@ -36,8 +36,10 @@ async def _task_life(unit: float) -> None:
 
 async def _loop(unit: float) -> None:
     task = asyncio.create_task(_task_life(unit), name="A task")
-    probe.cue("create_task: the task is new, then ready in the loop's queue",
-              "create_task：タスクは生成（new）され、ループの待ち行列で実行可能（ready）")
+    probe.cue(
+        "create_task: the task is new, then ready in the loop's queue",
+        "create_task：タスクは生成（new）され、ループの待ち行列で実行可能（ready）",
+    )
     await task
 
 
@@ -46,8 +48,10 @@ def run_life_of_a_process(params: dict[str, float]) -> None:
     unit = _unit(params)
     probe.cue("A process is created: new", "プロセスが作られる：生成（new）")
     kitchen = Process(_life, "A process", ("The process", "プロセス", unit))
-    probe.cue("start(): ready, waiting for the OS to give it a core",
-              "start()：実行可能（ready）、OSがコアを割り当てるのを待つ")
+    probe.cue(
+        "start(): ready, waiting for the OS to give it a core",
+        "start()：実行可能（ready）、OSがコアを割り当てるのを待つ",
+    )
     kitchen.start()
     kitchen.join()
     probe.cue("A thread is created: new", "スレッドが作られる：生成（new）")

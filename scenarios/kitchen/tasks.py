@@ -141,8 +141,9 @@ async def _kitchen(unit: float, offload: bool, dishes: int) -> None:
     executor = pool.process_pool(2) if offload else None
     try:
         if executor is not None:  # start the kitchens before the clock: spawning is not chopping
-            await asyncio.gather(*(loop.run_in_executor(executor, pool.task, abs, 0)
-                                   for _ in range(2)))
+            await asyncio.gather(
+                *(loop.run_in_executor(executor, pool.task, abs, 0) for _ in range(2))
+            )
         t0 = time.monotonic()
         heartbeat = asyncio.create_task(
             _watch_oven("Heartbeat", 0.05 * unit, loop.time() + 0.1 * unit, late), name="Heartbeat"

@@ -95,7 +95,9 @@ def _row_kitchen(threads: int, ms: float) -> None:
     if threads == 1:
         probe.cpu_work(ms, "chopping")
         return
-    cooks = [probe.Thread(probe.cpu_work, f"Cook {c + 1}", (ms, "chopping")) for c in range(threads)]
+    cooks = [
+        probe.Thread(probe.cpu_work, f"Cook {c + 1}", (ms, "chopping")) for c in range(threads)
+    ]
     for c in cooks:
         c.start()
     for c in cooks:
