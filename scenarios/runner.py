@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import resource
 import signal
 import threading
 import time
@@ -111,6 +112,9 @@ class Run:
         """Lock name -> the actor that last said it took it (and has not given it back)."""
         self._wants: dict[int, str] = {}
         """Actor -> the lock it said it waits for."""
+        self.ctx_switches: tuple[int, int] | None = None
+        """(voluntary, involuntary) context switches of the whole worker tree, read by
+        Cookline from the kernel's accounting of reaped children, never inside the worker."""
         self.deadlock: list[tuple[int, str, str]] = []
         """The cycle that ended the run: (actor, lock it holds, lock it waits for) each."""
         self._stop = threading.Event()
@@ -159,6 +163,7 @@ class Run:
             name=f"cookline-worker-{self.scenario.id}",
             daemon=False,
         )
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.t0 = time.monotonic_ns()
         if self.on_start is not None:
             self.on_start(self.t0)
@@ -228,6 +233,10 @@ class Run:
             proc.kill()  # our own child: reaped by join below, so its status is kept
         _kill_tree(tree)
         proc.join(5)
+        # A child's own reaped children count in its figures: the whole tree, once reaped.
+        # Another run ending at the same moment in this process would count here too.
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.ctx_switches = (after.ru_nvcsw - before.ru_nvcsw, after.ru_nivcsw - before.ru_nivcsw)
         if collector is not None:
             collector.join(5)
         self._finish(self._judge(outcome, proc.exitcode), proc)

@@ -60,6 +60,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(run)
 
+    cmp = sub.add_parser(
+        "compare",
+        help="one workload in every model, stacked on one time axis (cpu, io) or over 1-64 cooks",
+    )
+    cmp.add_argument("workload", choices=("cpu", "io", "cooks"), help="what to compare")
+    cmp.add_argument("--scale", type=float, default=1.0, help="durations × scale (default 1)")
+    cmp.add_argument("--record", metavar="FILE", help="save the stacked runs as a recording")
+    common(cmp)
+
+    tab = sub.add_parser(
+        "table", help="the 8 kitchens of processes × threads × cores, measured with affinity"
+    )
+    tab.add_argument("--scale", type=float, default=1.0, help="durations × scale (default 1)")
+    tab.add_argument("--width", type=int, default=None, help="output width")
+
     rep = sub.add_parser("replay", help="show a recording again")
     rep.add_argument("file", help="a recording made with --record")
     common(rep)
@@ -75,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "replay":
             return cmd_replay(args)
+        if args.command == "compare":
+            return cmd_compare(args)
+        if args.command == "table":
+            return cmd_table(args)
         return cmd_tour(args)
     except CliError as exc:
         print(f"cookline: {exc}", file=sys.stderr)
@@ -197,6 +216,57 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if not args.headless:
         return _run_app(replay=store, lang=args.lang)
     headless.show(store, _console(args), args.lang)
+    return 0
+
+
+def _series(args: argparse.Namespace, plan: list, console) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """Run a series with a status line that says which run of how many is going."""
+    from tui import verdict
+
+    if args.scale <= 0:
+        raise CliError(f"--scale {args.scale:g}: must be above 0")
+    status = console.status("starting…", spinner="dots")
+    with status:
+
+        def progress(done: int, total: int, label: str) -> None:
+            status.update(f"run {done + 1} of {total}: {label}…")
+
+        entries = verdict.run_series(plan, progress=progress)
+    failed = [e for e in entries if not e.result.ok]
+    if failed:
+        e = failed[0]
+        raise CliError(f"{e.label}: {e.result.outcome}: {e.result.message}", code=1)
+    return entries
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from tui import headless, verdict
+
+    console = _console(args)
+    if args.record:
+        _check_writable(args.record)
+    entries = _series(args, verdict.compare_plan(args.workload, args.scale), console)
+    merged = verdict.merge(args.workload, entries)
+    if args.record:
+        from tui import recording
+
+        recording.save(merged, args.record)
+    if not args.headless:
+        import multiprocessing.resource_tracker  # noqa: F401 - started by the runs already
+
+        console.print(verdict.compare_table(args.workload, entries, args.lang))
+        return _run_app(replay=merged, lang=args.lang, autoplay=False)
+    headless.show(merged, console, args.lang)
+    console.print(verdict.compare_table(args.workload, entries, args.lang))
+    return 0
+
+
+def cmd_table(args: argparse.Namespace) -> int:
+    from tui import verdict
+
+    console = _console(args)
+    entries = _series(args, verdict.table_plan(args.scale), console)
+    console.print(verdict.table_view(verdict.table_rows(entries)))
     return 0
 
 

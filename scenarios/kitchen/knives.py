@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from scenarios import probe
+import os
+
+from scenarios import expect, probe
 from scenarios.process import Process
 
 
@@ -18,10 +20,8 @@ def _setup(params: dict[str, float]) -> tuple[int, float]:
 def run_one_knife(params: dict[str, float]) -> None:
     probe.rename("Head cook")
     cooks, ms = _setup(params)
-    probe.cue(
-        "One kitchen, one knife: the cooks must take turns",
-        "キッチンは一つ、包丁は一本：コックは順番に使うしかない",
-    )
+    expected = expect.one_knife(expect.gil_enabled(), len(os.sched_getaffinity(0)))
+    probe.cue(expected.cue, expected.cue_ja)
     threads = [
         probe.Thread(_chop, f"Cook {chr(65 + i)}", (f"Cook {chr(65 + i)}", ms))
         for i in range(cooks)

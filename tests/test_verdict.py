@@ -1,0 +1,75 @@
+"""The verdict, the table and the too-many-cooks sweep: real series of runs, robust parts only."""
+
+from __future__ import annotations
+
+import pytest
+
+from scenarios import expect
+from tests.conftest import usable_cores, wait_gone
+from tui import cli, verdict
+
+two_cores = pytest.mark.skipif(usable_cores() < 2, reason="needs 2 usable cores")
+
+
+def _series(plan):  # type: ignore[no-untyped-def]
+    entries = verdict.run_series(plan)
+    for e in entries:
+        assert e.result.ok, (e.label, e.result.message)
+        assert wait_gone(e.run.seen_pids) == []
+    return {e.label: e for e in entries}
+
+
+@two_cores
+def test_on_cpu_work_processes_beat_threads() -> None:
+    runs = _series(verdict.compare_plan("cpu", 1.0))
+    assert runs["processes"].wall_s <= 0.85 * runs["threads"].wall_s
+    assert runs["threads"].summary().max_running == 1  # the GIL: one knife
+
+
+def test_on_io_work_asyncio_and_threads_beat_sequential(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert cli.main(["compare", "io", "--headless", "--scale", "0.5", "--width", "100"]) == 0
+    out = capsys.readouterr().out
+    walls = {}
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.split("│")]
+        if len(cells) >= 4 and cells[1] in verdict.MODELS:
+            walls[cells[1]] = float(cells[3].rstrip("×"))  # the speed-up column
+    assert set(walls) == set(verdict.MODELS)
+    assert walls["asyncio"] >= 1.8 and walls["threads"] >= 1.8  # vs sequential's 1.00×
+    assert "measured:" in out and "the text says:" in out
+    # the four runs stacked on one axis, each under its own top lane
+    assert "sequential ·" in out and "processes ·" in out
+
+
+def test_more_cooks_more_switches_no_speed_up() -> None:
+    plan = [p for p in verdict.compare_plan("cooks", 0.3) if p[2]["cooks"] in (1, 64)]
+    runs = _series(plan)
+    one, many = runs["1 cook"], runs["64 cooks"]
+    assert one.run.ctx_switches is not None and many.run.ctx_switches is not None
+    assert sum(many.run.ctx_switches) >= 2 * sum(one.run.ctx_switches)
+    assert many.wall_s >= 0.8 * one.wall_s  # splitting CPU work over threads does not help
+
+
+def test_the_table_measured_with_affinity() -> None:
+    entries = verdict.run_series(verdict.table_plan(0.4))
+    assert all(e.result.ok for e in entries)
+    rows = {r["label"]: r for r in verdict.table_rows(entries)}
+    assert len(rows) == 8
+    for label, r in rows.items():
+        if label.endswith("1 core"):
+            assert r["observed"] != "parallelism", label  # one core: nothing in parallel
+            assert r["cpus"] == 1
+    if usable_cores() >= 2 and expect.gil_enabled():
+        assert rows["multi process + single thread, all cores"]["observed"] == "parallelism"
+        assert rows["multi process + multi thread, all cores"]["observed"] == "parallelism"
+        assert rows["single process + multi thread, all cores"]["observed"] == "concurrency"
+    assert rows["single process + single thread, all cores"]["observed"] == "none"
+
+
+def test_free_threaded_python_flips_one_knifes_lesson() -> None:
+    """No free-threaded interpreter here: the logic is tested on its own."""
+    with_gil = expect.one_knife(gil=True, cores=2)
+    no_gil = expect.one_knife(gil=False, cores=2)
+    assert not with_gil.parallel and "take turns" in with_gil.cue
+    assert no_gil.parallel and "No GIL" in no_gil.cue and no_gil.cue_ja
+    assert not expect.one_knife(gil=False, cores=1).parallel  # still one core

@@ -1,0 +1,269 @@
+"""The verdict: one workload run in every model (``cookline compare``), the eight kitchens of
+the processes-and-threads table (``cookline table``), and the too-many-cooks sweep.
+
+Each run is a real, separate worker tree started one after another, so the runs do not
+compete for the cores. ``compare`` stacks their lanes in one store on one time axis (each run
+from its own time zero), which the app and the headless view show like any run.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from scenarios.catalogue import get
+from scenarios.runner import Run, RunResult
+from tui import session
+from tui.headless import seconds
+from tui.store import Summary, TraceStore
+
+MODELS = ("sequential", "asyncio", "threads", "processes")
+
+CLAIMS = {
+    "cpu": "processes > threads ≥ asyncio (CPU-bound)",
+    "io": "asyncio ≥ threads > processes (I/O-bound)",
+    "cooks": "more threads, more context switches, no speed-up (CPU-bound)",
+}
+CLAIMS_JA = {
+    "cpu": "プロセス > スレッド ≥ asyncio（CPUバウンド）",
+    "io": "asyncio ≥ スレッド > プロセス（I/Oバウンド）",
+    "cooks": "スレッドを増やしても速くならず、コンテキストスイッチが増える（CPUバウンド）",
+}
+COOKS = (1, 4, 16, 64)
+
+
+@dataclass
+class Measured:
+    """One run of a series, finished."""
+
+    label: str
+    scenario: str
+    params: dict[str, float]
+    cores: int | None
+    store: TraceStore
+    result: RunResult
+    run: Run
+
+    @property
+    def wall_s(self) -> float:
+        return self.store.summary(peak=False, cores=False).wall / 1e9
+
+    def summary(self) -> Summary:
+        return self.store.summary()
+
+
+Progress = Callable[[int, int, str], None]
+"""Told (done so far, how many, what runs now) before each run."""
+
+
+def run_series(
+    plan: list[tuple[str, str, dict[str, float], int | None]],
+    *,
+    timeout: float = 60.0,
+    progress: Progress | None = None,
+) -> list[Measured]:
+    """Run ``(label, scenario id, params, cores)`` one after another; stop at the first that
+    does not finish (its result says why)."""
+    out = []
+    for k, (label, sid, params, cores) in enumerate(plan):
+        if progress is not None:
+            progress(k, len(plan), label)
+        run, store = session.start(get(sid), params, cores=cores, timeout=timeout)
+        try:
+            result = run.wait()
+        except KeyboardInterrupt:
+            run.stop("stopped by the user (Ctrl-C)")
+            run.wait()
+            raise
+        assert result is not None
+        out.append(Measured(label, sid, params, cores, store, result, run))
+        if not result.ok:
+            break
+    return out
+
+
+def compare_plan(kind: str, scale: float) -> list[tuple[str, str, dict[str, float], int | None]]:
+    if kind == "cooks":
+        return [
+            (f"{n} cook{'s' if n > 1 else ''}", "many-cooks", {"scale": scale, "cooks": n}, None)
+            for n in COOKS
+        ]
+    return [(model, f"{kind}-{model}", {"scale": scale}, None) for model in MODELS]
+
+
+def ranking(entries: list[Measured]) -> str:
+    """Fastest first; ``≈`` between runs within 10 % of each other."""
+    ordered = sorted(entries, key=lambda e: e.wall_s)
+    text = ordered[0].label
+    for prev, e in pairwise(ordered):
+        text += (" ≈ " if e.wall_s <= prev.wall_s * 1.1 else " > ") + e.label
+    return text
+
+
+def compare_table(kind: str, entries: list[Measured], lang: str = "en") -> Table:
+    base = entries[0].wall_s
+    table = Table(title=f"cookline compare {kind}", title_justify="left")
+    table.add_column("run")
+    table.add_column("wall", justify="right")
+    table.add_column("speed-up", justify="right")
+    table.add_column("parallelism", justify="right")
+    if kind == "cooks":
+        table.add_column("involuntary switches", justify="right")
+        table.add_column("voluntary switches", justify="right")
+    for e in entries:
+        s = e.summary()
+        row = [e.label, seconds(s.wall), f"{base / e.wall_s:.2f}×", f"{s.parallelism:.2f}"]
+        if kind == "cooks":
+            vol, invol = e.run.ctx_switches or (0, 0)
+            row += [f"{invol:,}", f"{vol:,}"]
+        table.add_row(*row)
+    claims = CLAIMS_JA if lang == "ja" else CLAIMS
+    table.caption = f"measured: {ranking(entries)}\nthe text says: {claims[kind]}"
+    table.caption_justify = "left"
+    return table
+
+
+def merge(kind: str, entries: list[Measured]) -> TraceStore:
+    """One store holding every run's lanes, each run shifted to start at time zero and its
+    top lane named with its model and wall time."""
+    merged = TraceStore()
+    first = entries[0].store
+    merged.header = {
+        **first.header,
+        "scenario": f"compare-{kind}",
+        "title": f"The verdict: {kind}",
+        "title_ja": f"判定：{kind}",
+        "runs": [e.store.header.get("scenario") for e in entries],
+    }
+    base = entries[0].wall_s
+    for k, e in enumerate(entries):
+        store = e.store
+        lo = store.bounds()[0]
+        index = {a.index: merged.actor(((k + 1) << 48) | a.index).index for a in store.actors}
+        for a in store.actors:
+            m = merged.actors[index[a.index]]
+            m.kind, m.name, m.pid, m.tid = a.kind, a.name, a.pid, a.tid
+            m.parent = index[a.parent] if a.parent is not None else None
+            if a.parent is None:
+                m.name = f"{e.label} · {seconds(e.wall_s * 1e9)} ({base / e.wall_s:.2f}×)"
+            labels = array("i", (merged.intern(store.labels[i]) if i else 0 for i in a.label))
+            m.extend(
+                array("q", (t - lo for t in a.t)),
+                array("b", a.state),
+                array("b", a.reason),
+                array("h", a.core),
+                labels,
+            )
+        merged.events += store.events
+        for t, actor, en, ja in store.cues:
+            merged.cues.append((t - lo, index[actor], f"{e.label}: {en}", f"{e.label}：{ja}"))
+        for t, actor, name, value in store.values:
+            merged.values.append((t - lo, index[actor], f"{e.label}.{name}", value))
+        for t, actor, text in store.errors:
+            merged.errors.append((t - lo, index[actor], text))
+    last = max(e.store.bounds()[1] - e.store.bounds()[0] for e in entries)
+    merged.cues.append((last, 0, f"measured: {ranking(entries)}", f"測定結果：{ranking(entries)}"))
+    merged.cues.append((last, 0, f"the text says: {CLAIMS[kind]}", f"記事では：{CLAIMS_JA[kind]}"))
+    merged.cues.sort()
+    merged.values.sort()
+    merged.errors.sort()
+    ok = all(e.result.ok for e in entries)
+    merged.end = {
+        "outcome": "done" if ok else "failed",
+        "message": f"measured: {ranking(entries)}",
+    }
+    return merged
+
+
+def table_plan(scale: float) -> list[tuple[str, str, dict[str, float], int | None]]:
+    plan = []
+    for procs in (1, 2):
+        for threads in (1, 2):
+            for cores in (1, None):
+                label = (
+                    f"{'single' if procs == 1 else 'multi'} process + "
+                    f"{'single' if threads == 1 else 'multi'} thread, "
+                    f"{'1 core' if cores == 1 else 'all cores'}"
+                )
+                params = {"scale": scale, "processes": procs, "threads": threads}
+                plan.append((label, "one-core-vs-many", params, cores))
+    return plan
+
+
+TABLE_CLAIMS = {
+    (1, 1, True): "none",
+    (1, 1, False): "none (one core used)",
+    (1, 2, True): "concurrency",
+    (1, 2, False): "parallelism possible",
+    (2, 1, True): "concurrency",
+    (2, 1, False): "parallelism possible",
+    (2, 2, True): "concurrency",
+    (2, 2, False): "parallelism (most)",
+}
+
+
+def observed_class(s: Summary, workers: int) -> str:
+    """What the lanes show: two cooks running at one instant (for 5 ms or more) is
+    parallelism; cooks taking turns is concurrency; a single cook is neither."""
+    if s.max_running >= 2:
+        return "parallelism"
+    if workers >= 2:
+        return "concurrency"
+    return "none"
+
+
+def table_rows(entries: list[Measured]) -> list[dict[str, Any]]:
+    rows = []
+    for e in entries:
+        procs, threads = int(e.params["processes"]), int(e.params["threads"])
+        s = e.summary()
+        one_core = e.cores == 1
+        rows.append(
+            {
+                "label": e.label,
+                "cpus": e.store.header["machine"]["cpus_used"],
+                "max_running": s.max_running,
+                "parallelism": s.parallelism,
+                "wall_s": s.wall / 1e9,
+                "observed": observed_class(s, procs * threads),
+                "claim": TABLE_CLAIMS[(procs, threads, one_core)],
+            }
+        )
+    return rows
+
+
+def table_view(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title="Processes × threads × cores, measured (002's table)", title_justify="left")
+    for col, justify in (
+        ("kitchen", "left"),
+        ("CPUs", "right"),
+        ("most running at once", "right"),
+        ("parallelism", "right"),
+        ("wall", "right"),
+        ("observed", "left"),
+        ("the text says", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in rows:
+        style = "green" if r["observed"] == "parallelism" else ""
+        table.add_row(
+            r["label"],
+            str(r["cpus"]),
+            str(r["max_running"]),
+            f"{r['parallelism']:.2f}",
+            seconds(r["wall_s"] * 1e9),
+            Text(r["observed"], style=style),
+            r["claim"],
+        )
+    table.caption = (
+        "CPython threads hold one GIL: where the text says a multi-thread process may run in "
+        "parallel, its threads here take turns; processes are parallel given the cores."
+    )
+    table.caption_justify = "left"
+    return table
