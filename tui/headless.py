@@ -188,6 +188,14 @@ def title(store: TraceStore) -> Text:
     return t
 
 
+def stacked_note() -> Text:
+    """Stacked runs each start at zero: figures over all their lanes would add up nonsense."""
+    return Text(
+        "separate runs stacked from time zero: each top lane gives its wall time and speed-up",
+        style="dim",
+    )
+
+
 def outcome(store: TraceStore) -> Text:
     end = store.end
     if not end:
@@ -205,7 +213,7 @@ def view(store: TraceStore, width: int, lang: str = "en") -> RenderableType:
         gantt(store, width),
         legend(),
         Text(""),
-        figures(s),
+        figures(s) if not store.header.get("runs") else stacked_note(),
         Text(""),
         summary_table(store, s),
     ]

@@ -234,6 +234,10 @@ class RunScreen(Screen[None]):
         return Text.assemble(self._stats(now), "\n\n", self._meters())
 
     def _stats(self, now: int) -> Text:
+        if self.store.header.get("runs"):
+            return Text.assemble(
+                headless.stacked_note(), "\n", ("events ", "dim"), f"{self.store.events:,}"
+            )
         growing = self.live and self.run is not None and not self.run.finished
         # the peak sweeps every span and per-core time every event: once, at the end
         s = self.store.summary(peak=not growing, cores=not growing)
