@@ -180,3 +180,15 @@ def test_bad_recording_from_the_real_command(tmp_path: Path) -> None:
     )
     assert out.returncode == 2
     assert expected in out.stderr and "Traceback" not in out.stderr
+
+
+def test_every_scenario_has_a_bundled_recording_that_loads() -> None:
+    """``tui/recordings`` ships a run of each scenario (and the compare runs) for replay."""
+    from scenarios.catalogue import SCENARIOS
+    from tui.pictures import COMPARES, RECORDINGS
+
+    names = [s.id for s in SCENARIOS] + [f"compare-{k}" for k in COMPARES]
+    for name in names:
+        store = recording.load(RECORDINGS / f"{name}.jsonl")
+        assert store.events > 0, name
+        assert store.header["machine"]["python"], name

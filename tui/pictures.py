@@ -1,6 +1,7 @@
 """Bundled recordings and the README's pictures, each made by one command.
 
-``python -m tui.pictures recordings`` runs every scenario on this machine and keeps the runs in
+``python -m tui.pictures recordings [ID ...]`` runs every scenario (or those named) on this
+machine and keeps the runs in
 ``tui/recordings/`` (the header says which machine); ``python -m tui.pictures screenshots``
 replays them in the app and saves SVG screenshots to ``screenshots/``.
 """
@@ -30,12 +31,31 @@ PICTURES = (
     ("potato-salad-coroutines", "potato-salad", ("a",), (120, 24)),
     ("abc-async-cursor", "abc-async", ("a", "click:60,3"), (120, 24)),
     ("burnt-dish-failure", "burnt-dish", (), (120, 24)),
+    ("carrots-and-sink-deadlock", "carrots-and-sink", (), (120, 20)),
+    ("slow-print-coroutines", "slow-print", ("a",), (120, 20)),
+    ("buffet-cores", "buffet", ("c",), (120, 16)),
+    ("compare-cpu", "compare-cpu", (), (130, 34)),
 )
 
+COMPARES = ("cpu", "io")
+"""``cookline compare`` runs bundled as recordings named ``compare-KIND``."""
 
-def record_all() -> None:
+
+def record_all(only: list[str]) -> None:
+    """Record every scenario (and the compare runs), or only the ids named."""
+    from tui import verdict
+
     RECORDINGS.mkdir(exist_ok=True)
+    for kind in COMPARES:
+        if only and f"compare-{kind}" not in only:
+            continue
+        entries = verdict.run_series(verdict.compare_plan(kind, 1.0))
+        path = RECORDINGS / f"compare-{kind}.jsonl"
+        recording.save(verdict.merge(kind, entries), path)
+        print(f"{path.name}: {verdict.ranking(entries)}")
     for s in SCENARIOS:
+        if only and s.id not in only:
+            continue
         run, store = session.start(s, {"scale": SCALE.get(s.id, 0.3)}, timeout=60, stall_after=1.0)
         result = run.wait()
         assert result is not None
@@ -74,7 +94,7 @@ def screenshots() -> None:
 def main(argv: list[str]) -> int:
     what = argv[0] if argv else "screenshots"
     if what == "recordings":
-        record_all()
+        record_all(argv[1:])
     elif what == "screenshots":
         screenshots()
     else:
