@@ -100,6 +100,8 @@ class Run:
         self.t0 = 0
         """``monotonic_ns`` just before the worker was started: time zero of the run."""
         self.pid: int | None = None
+        self.ended_ns = 0
+        """``monotonic_ns`` when the run's result was known (the tree is gone by then)."""
         self.seen_pids: set[int] = set()
         """Every process of the worker tree seen while it ran (for leak checks)."""
         self.result: RunResult | None = None
@@ -257,6 +259,7 @@ class Run:
         return RunResult("failed", f"the scenario failed: {last}", code, error)
 
     def _finish(self, result: RunResult, proc: Any) -> None:
+        self.ended_ns = time.monotonic_ns()
         self.result = result
         self._started.set()
         if proc is not None:

@@ -113,16 +113,12 @@ def test_opposite_lock_orders_deadlock_and_cookline_calls_it(kitchen) -> None:  
 
 
 def test_deadlock_is_called_within_two_seconds(kitchen) -> None:  # type: ignore[no-untyped-def]
-    import time
-
-    t0 = time.monotonic()
     done = kitchen("carrots-and-sink", scale=0.5, timeout=30)
-    elapsed = time.monotonic() - t0
     assert done.result.outcome == "deadlock"
+    # the cycle closes when the second cook starts waiting; the verdict comes when the tree
+    # is stopped and gone, both on the run's own clock
     closed = max(done.store.by_name(n).t[-1] for n in ("Carrot cook", "Sink cook"))
-    # from the cycle closing to the verdict, on the run's own clock
-    assert elapsed - closed / 1e9 <= 2.0 + 1.0  # + worker start-up and tree stop
-    assert elapsed <= 10
+    assert done.run.ended_ns - (done.run.t0 + closed) <= 2e9
 
 
 def test_one_lock_order_never_deadlocks(kitchen) -> None:  # type: ignore[no-untyped-def]
