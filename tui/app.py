@@ -10,15 +10,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
 from scenarios.catalogue import BY_ID, SCENARIOS
 from scenarios.runner import Run
 from tui import session
+from tui.deck import Deck
 from tui.load import LoadSource, machine_load
 from tui.messages import RunScenario
 from tui.screens.run import RunScreen
@@ -67,6 +69,11 @@ class CooklineApp(App[int]):
     CSS_PATH = "cookline.tcss"
     TITLE = "Cookline"
     COMMANDS = App.COMMANDS | {ScenarioCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # A presenter's clicker sends Page Down / Page Up; shown only when presenting a deck
+        Binding("pagedown", "deck(1)", "Next step", key_display="PgDn"),
+        Binding("pageup", "deck(-1)", "Previous step", key_display="PgUp"),
+    ]
 
     def __init__(
         self,
@@ -78,8 +85,13 @@ class CooklineApp(App[int]):
         autoplay: bool = True,
         lang: str = "en",
         scale: float = 1.0,
+        deck: Deck | None = None,
+        replay_only: bool = False,
     ) -> None:
         super().__init__()
+        self.deck = deck
+        self.replay_only = replay_only
+        self.step = 0
         self.live = live
         self.replay = replay
         self.clock = clock
@@ -94,13 +106,57 @@ class CooklineApp(App[int]):
         # empty default: measured, that spared a whole frame before the first one that counts.
         if self.replay is not None:
             return RunScreen(self.replay, autoplay=self.autoplay, lang=self.lang)
-        if self.live is not None:
-            return Screen(id="_default")  # the run starts once the app is up: see on_mount
+        if self.live is not None or self.deck is not None:
+            return Screen(id="_default")  # runs start once the app is up: see on_mount
         return TourScreen(self.lang)
 
     def on_mount(self) -> None:
         if self.live is not None:
             self._start(self.live)
+        elif self.deck is not None:
+            self.show_step(0)
+
+    # -- present mode -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "deck":
+            return self.deck is not None
+        return True
+
+    def action_deck(self, by: int) -> None:
+        assert self.deck is not None
+        k = self.step + by
+        if not 0 <= k < len(self.deck.steps):
+            self.bell()
+            return
+        self.show_step(k)
+
+    def show_step(self, k: int) -> None:
+        """Step ``k`` of the deck: its recording, or its scenario started now."""
+        from tui import recording
+
+        assert self.deck is not None
+        self.step = k
+        step = self.deck.steps[k]
+        title = step.title_ja if self.lang == "ja" and step.title_ja else step.title
+        caption = f"{k + 1}/{len(self.deck.steps)} · {title}"
+        common = {"lang": self.lang, "caption": caption, "present": True, "view": step.view}
+        source = step.source(self.replay_only)
+        try:
+            if source is not None:
+                screen = RunScreen(recording.load(source), **common)  # type: ignore[arg-type]
+            else:
+                assert step.scenario is not None
+                spec = LiveSpec(step.scenario, step.scale, step.cores)
+                run, store = spec.start()
+                screen = RunScreen(store, run=run, restart=spec.start, **common)  # type: ignore[arg-type]
+        except Exception as exc:  # shown, and the talk goes on
+            self.notify(f"step {k + 1}: {exc}", severity="error")
+            return
+        if isinstance(self.screen, RunScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def show_tour(self) -> None:
         """Back from a run to the tour (building it if the app started on a run)."""

@@ -75,7 +75,35 @@ def _parser() -> argparse.ArgumentParser:
     tab.add_argument("--scale", type=float, default=1.0, help="durations × scale (default 1)")
     tab.add_argument("--width", type=int, default=None, help="output width")
 
-    rep = sub.add_parser("replay", help="show a recording again")
+    exp = sub.add_parser(
+        "export", help="write a recording as a Chrome trace (Perfetto), an SVG picture or text"
+    )
+    exp.add_argument("file", help="a recording (or a Chrome trace)")
+    exp.add_argument("--format", choices=("chrome", "svg", "txt"), default="chrome")
+    exp.add_argument(
+        "-o", "--output", help="where to write (default: FILE with the format's suffix)"
+    )
+    exp.add_argument("--view", choices=("threads", "cores", "coroutines"), default="threads")
+    exp.add_argument("--width", type=int, default=120, help="columns (svg, txt)")
+    exp.add_argument("--height", type=int, default=36, help="rows (svg)")
+    exp.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
+
+    pre = sub.add_parser("present", help="a talk: the steps of a deck file, PageDown/PageUp")
+    pre.add_argument("deck", help="a deck (TOML) or a bundled deck's name: kitchen-tour")
+    pre.add_argument(
+        "--replay-only",
+        action="store_true",
+        help="play each step's bundled recording instead of running it (no busy-laptop risk)",
+    )
+    pre.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
+
+    srv = sub.add_parser("serve", help="the app in a web browser (textual-serve), offline")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    srv.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
+    srv.add_argument("--scale", type=float, default=1.0, help="durations × scale for the runs")
+
+    rep = sub.add_parser("replay", help="show a recording (or a Chrome trace) again")
     rep.add_argument("file", help="a recording made with --record")
     common(rep)
     return p
@@ -90,6 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "replay":
             return cmd_replay(args)
+        if args.command == "present":
+            return cmd_present(args)
+        if args.command == "serve":
+            return cmd_serve(args)
+        if args.command == "export":
+            return cmd_export(args)
         if args.command == "compare":
             return cmd_compare(args)
         if args.command == "table":
@@ -194,25 +228,97 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def _check_writable(path: str) -> None:
+def _check_writable(path: str, option: str = "--record") -> None:
     import os
 
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
-        raise CliError(f"--record {path}: is a directory")
+        raise CliError(f"{option} {path}: is a directory")
     if not os.path.isdir(folder):
-        raise CliError(f"--record {path}: folder {folder} does not exist")
+        raise CliError(f"{option} {path}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
-        raise CliError(f"--record {path}: cannot write in {folder}")
+        raise CliError(f"{option} {path}: cannot write in {folder}")
+
+
+def _open(path: str):  # type: ignore[no-untyped-def]
+    """A recording or a Chrome trace, as a store; bad input is one line and status 2."""
+    from pathlib import Path
+
+    from tui import chrome_trace, recording
+
+    try:
+        p = Path(path)
+        if p.is_file() and chrome_trace.looks_like_chrome_trace(p):
+            return chrome_trace.load(p)
+        return recording.load(path)
+    except recording.RecordingError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def cmd_present(args: argparse.Namespace) -> int:
+    from tui import deck
+
+    try:
+        d = deck.load(deck.find(args.deck))
+    except deck.DeckError as exc:
+        raise CliError(str(exc)) from None
+    if args.replay_only:
+        missing = [str(p) for s in d.steps if (p := s.source(True)) is not None and not p.is_file()]
+        if missing:
+            raise CliError(f"--replay-only: no recording {missing[0]}")
+    return _run_app(deck=d, replay_only=args.replay_only, lang=args.lang)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import socket
+
+    from tui import serve
+
+    if not 0 < args.port < 65536:
+        raise CliError(f"--port {args.port}: must be 1-65535")
+    if args.scale <= 0:
+        raise CliError(f"--scale {args.scale:g}: must be above 0")
+    with socket.socket() as s:
+        try:
+            s.bind((args.host, args.port))
+        except OSError as exc:
+            raise CliError(
+                f"--port {args.port}: cannot listen on {args.host}: {exc.strerror}"
+            ) from None
+    print(f"Cookline on http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True)
+    serve.serve(args.host, args.port, args.lang, args.scale)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tui import export
+
+    store = _open(args.file)
+    out = args.output or str(Path(args.file).with_suffix(export.SUFFIX[args.format]))
+    if Path(out).resolve() == Path(args.file).resolve():
+        raise CliError(f"--output {out}: would overwrite the input")
+    _check_writable(out, "--output")
+    export.write(
+        store,
+        out,
+        args.format,
+        width=args.width,
+        height=args.height,
+        view=args.view,
+        lang=args.lang,
+    )
+    print(f"wrote {out}")
+    return 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from tui import headless, recording
+    from tui import headless
 
-    try:
-        store = recording.load(args.file)
-    except recording.RecordingError as exc:
-        raise CliError(str(exc)) from None
+    store = _open(args.file)
     if not args.headless:
         return _run_app(replay=store, lang=args.lang)
     headless.show(store, _console(args), args.lang)

@@ -66,9 +66,16 @@ class RunScreen(Screen[None]):
         record: str | None = None,
         autoplay: bool = True,
         lang: str = "en",
+        caption: str = "",
+        present: bool = False,
+        view: str = "threads",
     ) -> None:
         super().__init__()
         self.store = store
+        self.caption = caption
+        """Shown first in the header: a talk's step ("3/10 · Deadlock")."""
+        self.present = present
+        self.first_view = view
         self.run = run
         self.restart = restart
         self.record = record
@@ -115,6 +122,10 @@ class RunScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._last_tick = self.app.clock()  # type: ignore[attr-defined]
+        if self.present:  # on a projector: tall lanes in high contrast
+            self.add_class("-present")
+            self.gantt.row_height = 2
+        self.gantt.view = self.first_view
         self.gantt.sync_lanes()
         self.gantt.focus()
         self._refresh(force=True)
@@ -207,6 +218,9 @@ class RunScreen(Screen[None]):
         h = self.store.header
         m = h.get("machine", {})
         t = Text()
+        if self.caption:
+            t.append(f" {self.caption} ", style="bold reverse")
+            t.append(" ")
         t.append(f" {h.get('scenario', '?')} ", style="bold reverse")
         t.append(f" {h.get('title_ja' if self.lang == 'ja' else 'title', '')}  ", style="bold")
         if self.live:

@@ -118,6 +118,8 @@ class Gantt(ScrollView, can_focus=True):
         self.store = store
         self.name_width = name_width
         self._max_name_width = name_width
+        self.row_height = 1
+        """Screen lines per lane: 2 on a projector (``cookline present``)."""
         self.start = 0
         self.end = 1
         self.now: int | None = None
@@ -175,7 +177,7 @@ class Gantt(ScrollView, can_focus=True):
         self._lane_key = key
         self.lanes = lanes_for(self.store, self.view)
         # the width is never scrolled; keeping it fixed spares a layout when the widget resizes
-        self.virtual_size = Size(1, len(self.lanes))
+        self.virtual_size = Size(1, len(self.lanes) * self.row_height)
         self.refresh()
         return True
 
@@ -198,7 +200,7 @@ class Gantt(ScrollView, can_focus=True):
     # -- mouse ------------------------------------------------------------------------------
 
     def on_click(self, event: Click) -> None:
-        row = event.y + int(self.scroll_y)
+        row = (event.y + int(self.scroll_y)) // self.row_height
         lane = row if 0 <= row < len(self.lanes) else None
         t = self.time_at(event.x)
         if t is None and lane is not None:
@@ -207,7 +209,7 @@ class Gantt(ScrollView, can_focus=True):
             self.post_message(self.CursorMoved(t, lane))
 
     def _pan_or_scroll(self, by: float, event: MouseScrollDown | MouseScrollUp) -> None:
-        if len(self.lanes) <= self.size.height or event.shift:
+        if len(self.lanes) * self.row_height <= self.size.height or event.shift:
             event.stop()
             event.prevent_default()
             self.post_message(self.Panned(by))
@@ -229,7 +231,8 @@ class Gantt(ScrollView, can_focus=True):
     # -- rendering --------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        row = y + int(self.scroll_y)
+        line = y + int(self.scroll_y)
+        row, part = divmod(line, self.row_height)
         width = self.size.width
         base = self._style("")
         if row >= len(self.lanes) or width <= 0:
@@ -257,6 +260,13 @@ class Gantt(ScrollView, can_focus=True):
         if strip is None:
             strip = self._render_lane(row, lane, cells, cursor_col, width)
             self._cache[key] = strip
+        if part:  # a tall lane's lower line: the same cells under a blank name
+            lower = self._cache.get((*key, "lower"))
+            if lower is None:
+                blank = Strip.blank(self.name_width, self._style("name"))
+                lower = Strip.join([blank, strip.crop(self.name_width, width)])
+                self._cache[(*key, "lower")] = lower
+            return lower
         return strip
 
     def _lane_length(self, lane: Lane) -> int:

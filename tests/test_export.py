@@ -1,0 +1,152 @@
+"""Export to the Chrome Trace Event Format, checked by a real consumer (Perfetto's trace
+processor in viztracer's vizviewer, in headless Chromium); SVG and text exports; Chrome traces
+from other tools opened as runs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scenarios.model import State
+from tests.browser import chromium, open_page, with_group
+from tests.conftest import DATA
+from tui import chrome_trace, cli, export, recording
+
+VIZVIEWER = Path(sys.executable).parent / "vizviewer"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.skipif(chromium() is None, reason="no chromium here (.ci/run installs Debian's)")
+@pytest.mark.skipif(not VIZVIEWER.exists(), reason="no vizviewer (pip install -e '.[bench]')")
+def test_perfetto_reads_the_chrome_export(tmp_path: Path) -> None:
+    store = recording.load(DATA / "one-knife.jsonl")
+    trace = tmp_path / "one-knife.json"
+    export.write(store, trace, "chrome")
+    ours = json.loads(trace.read_text())["traceEvents"]
+    x_events = [e for e in ours if e["ph"] == "X"]
+    instants = [e for e in ours if e["ph"] == "i"]  # cues: Perfetto keeps them as 0-length slices
+    cook_a = next(a for a in store.summary().actors if a.actor.name == "Cook A")
+
+    port = _free_port()
+    viewer = subprocess.Popen(
+        [str(VIZVIEWER), "--server_only", "--port", str(port), str(trace)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline, "vizviewer did not start"
+            time.sleep(0.1)
+
+        async def ask() -> dict[str, object]:
+            async with open_page(f"http://127.0.0.1:{port}/") as page:
+                await page.wait_for("!!(window.app && app.trace && app.trace.engine)", 90)
+                return await page.evaluate(  # type: ignore[no-any-return]
+                    """(async () => {
+                  const e = app.trace.engine;
+                  const one = async (sql, spec) => (await e.query(sql)).firstRow(spec);
+                  const n = await one("select count(*) as n from slice", {n: 0});
+                  const bad = await one(
+                    "select count(*) as n from stats where value > 0 " +
+                    "and severity in ('error', 'data_loss')", {n: 0});
+                  const cook = await one(
+                    "select sum(s.dur) as d, count(*) as k from slice s " +
+                    "join thread_track tt on s.track_id = tt.id join thread t using(utid) " +
+                    "where t.name = 'Cook A (cook)' and s.category = 'running'", {d: 0, k: 0});
+                  const names = await one(
+                    "select group_concat(distinct name) as s from slice", {s: 'str'});
+                  return {slices: n.n, errors: bad.n, cook_ns: cook.d, cook_slices: cook.k,
+                          names: names.s};
+                })()"""
+                )
+
+        got = asyncio.run(ask())
+    finally:
+        with_group(viewer)
+    assert got["errors"] == 0  # nothing dropped or misread
+    assert got["slices"] == len(x_events) + len(instants)  # every span and cue arrived
+    # Cook A's running time as Perfetto adds it up: ours, less a nanosecond per span
+    assert abs(int(got["cook_ns"]) - cook_a.running) <= int(got["cook_slices"])  # type: ignore[call-overload]
+    assert "chopping" in str(got["names"]) and "Cook A" in str(got["names"])
+
+
+def test_chrome_export_round_trips_through_replay(tmp_path: Path) -> None:
+    store = recording.load(DATA / "one-knife.jsonl")
+    trace = export.write(store, tmp_path / "t.json", "chrome")
+    back = chrome_trace.load(trace)
+    for name in ("Cook A", "Cook B", "Cook C"):
+        a = next(x for x in store.summary().actors if x.actor.name == name)
+        b = next(x for x in back.summary().actors if x.actor.name == f"{name} (cook)")
+        assert abs(a.running - b.running) <= len(a.actor)  # the file names its own states
+        assert abs(a.ready - b.ready) <= len(a.actor) + 1_000
+    assert not back.cues or back.cues[0][2] != chrome_trace.NOTE  # no "cannot show" note
+
+
+def test_a_viztracer_trace_opens_as_thread_lanes(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    viztracer = pytest.importorskip("viztracer")
+    import threading
+
+    def work(n: int) -> int:
+        return sum(i * i for i in range(n))
+
+    tracer = viztracer.VizTracer(verbose=0, output_file=str(tmp_path / "viz.json"))
+    tracer.start()
+    t = threading.Thread(target=work, args=(200_000,), name="helper")
+    t.start()
+    work(100_000)
+    t.join()
+    tracer.stop()
+    tracer.save()
+    store = chrome_trace.load(tmp_path / "viz.json")
+    threads = [a for a in store.actors if a.kind.name == "THREAD"]
+    assert len(threads) >= 2
+    assert any(State.RUNNING in a.state for a in threads)
+    assert store.cues[0][2] == chrome_trace.NOTE  # says what the file cannot show
+    assert cli.main(["replay", str(tmp_path / "viz.json"), "--headless", "--width", "90"]) == 0
+    assert "Chrome trace" in capsys.readouterr().out
+
+
+def test_svg_and_text_exports(tmp_path: Path) -> None:
+    src = str(DATA / "two-kitchens.jsonl")
+    svg, txt = tmp_path / "k.svg", tmp_path / "k.txt"
+    assert cli.main(["export", src, "--format", "svg", "-o", str(svg), "--view", "cores"]) == 0
+    assert cli.main(["export", src, "--format", "txt", "-o", str(txt), "--width", "90"]) == 0
+    assert svg.read_text().lstrip().startswith("<svg") and "core&#160;0" in svg.read_text()
+    text = txt.read_text()
+    assert "Kitchen 1" in text and "\x1b[" not in text  # the headless view, no colour codes
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"traceEvents": [\n{"ph": "X", "ts": 1,', ":2: not valid JSON"),
+        ('{"traceEvents": 3}', 'needs a "traceEvents" list'),
+        ('{"traceEvents": [{"ph": "M", "name": "thread_name", "args": {}}]}', "no slices"),
+        ('[{"ph": "X", "ts": "soon", "pid": 1, "tid": 1}]', '"ts" missing or not a number'),
+    ],
+)
+def test_bad_chrome_traces_are_one_line(
+    tmp_path: Path, capsys, content: str, expected: str
+) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "bad.json"
+    f.write_text(content)
+    assert cli.main(["replay", str(f), "--headless"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and expected in err and str(f) in err

@@ -1,0 +1,84 @@
+"""``cookline present``: decks load or say exactly what is wrong, and the steps move on the
+presenter's keys with tall, high-contrast lanes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.apps import CLOCK, LOAD
+from tui import cli, deck
+from tui.app import CooklineApp
+from tui.screens.run import RunScreen
+from tui.widgets.gantt import Gantt
+
+
+def test_the_bundled_deck_has_ten_steps_in_two_languages() -> None:
+    d = deck.load(deck.find("kitchen-tour"))
+    assert len(d.steps) == 10
+    assert d.title_ja and all(s.title_ja for s in d.steps)
+    for s in d.steps:
+        source = s.source(replay_only=True)
+        assert source is not None and source.is_file(), s.title  # --replay-only can play it
+
+
+async def test_pagedown_and_pageup_walk_the_deck() -> None:
+    d = deck.load(deck.find("kitchen-tour"))
+    app = CooklineApp(
+        deck=d, replay_only=True, clock=lambda: CLOCK, load=lambda: list(LOAD), autoplay=False
+    )
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen) and screen.caption.startswith("1/10")
+        assert screen.has_class("-present") and screen.query_one(Gantt).row_height == 2
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen) and app.screen.caption.startswith("2/10")
+        assert app.screen.store.header["scenario"] == "abc-async"
+        assert app.screen.query_one(Gantt).view == "coroutines"  # the step's own view
+        await pilot.press("pageup", "pageup")  # the second one is past the first step: a bell
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen) and app.screen.caption.startswith("1/10")
+        assert len(app.screen_stack) == 2  # steps replace each other, they do not pile up
+        header = str(app.screen.query_one("#run-header").render())
+        assert "1/10 · One cook, three orders" in header
+
+
+async def test_tall_lanes_take_two_lines_each() -> None:
+    d = deck.load(deck.find("kitchen-tour"))
+    app = CooklineApp(deck=d, replay_only=True, clock=lambda: CLOCK, load=lambda: [], autoplay=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        g = app.screen.query_one(Gantt)
+        first, second = g.render_line(0), g.render_line(1)
+        assert first.text[g.name_width :] == second.text[g.name_width :]  # same cells
+        assert first.text[: g.name_width].strip() and not second.text[: g.name_width].strip()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('title = "x"\n[[step]\n', "deck.toml:2: not valid TOML"),
+        ('title = "x"\n', "at least one [[step]]"),
+        ('[[step]]\nscenario = "one-knife"\n', 'step 1: missing field "title"'),
+        ('[[step]]\ntitle = "a"\nscenario = "no-such"\n', "step 1: scenario: unknown scenario"),
+        ('[[step]]\ntitle = "a"\n', 'step 1: give one of "scenario" or "recording"'),
+        ('[[step]]\ntitle = "a"\nscenario = "one-knife"\nscale = -1\n', "step 1: scale:"),
+        ('[[step]]\ntitle = "a"\nscenario = "one-knife"\nview = "big"\n', "step 1: view:"),
+        ('[[step]]\ntitle = "a"\nrecording = "nope.jsonl"\n', "recording: nope.jsonl does not"),
+        ('[[step]]\ntitle = "a"\nscenario = "one-knife"\nspeed = 2\n', "unknown field 'speed'"),
+    ],
+)
+def test_bad_decks_are_one_line(tmp_path: Path, capsys, content: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "deck.toml"
+    f.write_text(content)
+    assert cli.main(["present", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and expected in err, err
+
+
+def test_an_unknown_deck_name_lists_the_bundled_ones(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert cli.main(["present", "no-such-deck"]) == 2
+    assert "kitchen-tour" in capsys.readouterr().err
