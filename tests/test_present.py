@@ -48,7 +48,9 @@ async def test_pagedown_and_pageup_walk_the_deck() -> None:
 
 async def test_tall_lanes_take_two_lines_each() -> None:
     d = deck.load(deck.find("kitchen-tour"))
-    app = CooklineApp(deck=d, replay_only=True, clock=lambda: CLOCK, load=lambda: [], autoplay=False)
+    app = CooklineApp(
+        deck=d, replay_only=True, clock=lambda: CLOCK, load=lambda: [], autoplay=False
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         g = app.screen.query_one(Gantt)
@@ -82,3 +84,32 @@ def test_bad_decks_are_one_line(tmp_path: Path, capsys, content: str, expected: 
 def test_an_unknown_deck_name_lists_the_bundled_ones(capsys) -> None:  # type: ignore[no-untyped-def]
     assert cli.main(["present", "no-such-deck"]) == 2
     assert "kitchen-tour" in capsys.readouterr().err
+
+
+async def test_a_long_chart_does_not_swallow_the_next_step(tmp_path: Path) -> None:
+    """PageDown is the chart's own paging outside a talk; in a talk it is always "next"."""
+    talk = tmp_path / "talk.toml"
+    talk.write_text(
+        '[[step]]\ntitle = "Buffet"\nscenario = "buffet"\n'
+        '[[step]]\ntitle = "Knife"\nscenario = "one-knife"\n'
+    )
+    app = CooklineApp(
+        deck=deck.load(talk), replay_only=True, clock=lambda: CLOCK, load=lambda: [], autoplay=False
+    )
+    async with app.run_test(size=(100, 12)) as pilot:
+        await pilot.pause()
+        g = app.screen.query_one(Gantt)
+        assert g.virtual_size.height > g.size.height  # the chart could page
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen) and app.screen.caption.startswith("2/2")
+
+    from tui import recording
+
+    store = recording.load(deck.RECORDINGS / "buffet.jsonl")
+    app = CooklineApp(replay=store, clock=lambda: CLOCK, load=lambda: [], autoplay=False)
+    async with app.run_test(size=(100, 12)) as pilot:
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.screen.query_one(Gantt).scroll_y > 0  # no deck: the chart pages

@@ -70,9 +70,10 @@ class CooklineApp(App[int]):
     TITLE = "Cookline"
     COMMANDS = App.COMMANDS | {ScenarioCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        # A presenter's clicker sends Page Down / Page Up; shown only when presenting a deck
-        Binding("pagedown", "deck(1)", "Next step", key_display="PgDn"),
-        Binding("pageup", "deck(-1)", "Previous step", key_display="PgUp"),
+        # A presenter's clicker sends Page Down / Page Up; only when presenting a deck, and
+        # before the chart's own paging (priority): a long chart must not swallow "next step"
+        Binding("pagedown", "deck(1)", "Next step", key_display="PgDn", priority=True),
+        Binding("pageup", "deck(-1)", "Previous step", key_display="PgUp", priority=True),
     ]
 
     def __init__(
@@ -144,7 +145,8 @@ class CooklineApp(App[int]):
         source = step.source(self.replay_only)
         try:
             if source is not None:
-                screen = RunScreen(recording.load(source), **common)  # type: ignore[arg-type]
+                store = recording.load(source)
+                screen = RunScreen(store, autoplay=self.autoplay, **common)  # type: ignore[arg-type]
             else:
                 assert step.scenario is not None
                 spec = LiveSpec(step.scenario, step.scale, step.cores)

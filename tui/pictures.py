@@ -35,6 +35,7 @@ PICTURES = (
     ("slow-print-coroutines", "slow-print", ("a",), (120, 20)),
     ("buffet-cores", "buffet", ("c",), (120, 16)),
     ("compare-cpu", "compare-cpu", (), (130, 34)),
+    ("present-step", "deck:kitchen-tour", ("pagedown",) * 4, (120, 30)),
 )
 
 COMPARES = ("cpu", "io")
@@ -69,6 +70,13 @@ async def _shoot(
 ) -> None:
     if source is None:
         app = CooklineApp(clock=lambda: 0, load=lambda: [35.0, 80.0])
+    elif source.startswith("deck:"):  # a talk's step, from the bundled recordings
+        from tui import deck
+
+        talk = deck.load(deck.find(source[5:]))
+        app = CooklineApp(
+            deck=talk, replay_only=True, clock=lambda: 0, load=lambda: [35.0, 80.0], autoplay=False
+        )
     else:
         store = recording.load(RECORDINGS / f"{source}.jsonl")
         app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [35.0, 80.0], autoplay=False)

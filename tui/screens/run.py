@@ -12,7 +12,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container
 from textual.screen import Screen
 
 from scenarios.model import Kind, Reason, State
@@ -104,13 +104,14 @@ class RunScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TextPanel(id="run-header")
         yield TextPanel(id="banner")
-        with Horizontal(id="run-body"):
-            with Vertical(id="chart"):
-                yield Gantt(self.store, id="gantt")
-                yield TextPanel(id="axis")
+        # No container per column: the side panel docks right and the axis docks under the
+        # chart; each widget fewer is measurably less time to the first frame.
+        with Container(id="run-body"):
             # figures, cursor readout and narration in one panel of fixed height: one widget
             # to style and lay out, and no layout at all when the text grows or shrinks
             yield TextPanel(id="side")
+            yield TextPanel(id="axis")
+            yield Gantt(self.store, id="gantt")
         yield KeyBar()
 
     def _panel(self, name: str) -> TextPanel:
@@ -222,7 +223,9 @@ class RunScreen(Screen[None]):
             t.append(f" {self.caption} ", style="bold reverse")
             t.append(" ")
         t.append(f" {h.get('scenario', '?')} ", style="bold reverse")
-        t.append(f" {h.get('title_ja' if self.lang == 'ja' else 'title', '')}  ", style="bold")
+        if not self.caption:  # a talk's step already says what this is
+            t.append(f" {h.get('title_ja' if self.lang == 'ja' else 'title', '')}", style="bold")
+        t.append("  ")
         if self.live:
             state = "LIVE" if self.run is not None and not self.run.finished else "ENDED"
         else:
