@@ -6,26 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from scenarios.model import State
-from tests.browser import chromium, open_page, with_group
+from tests.browser import chromium, free_port, open_page, wait_listening, with_group
 from tests.conftest import DATA
 from tui import chrome_trace, cli, export, recording
 
 VIZVIEWER = Path(sys.executable).parent / "vizviewer"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.mark.skipif(chromium() is None, reason="no chromium here (.ci/run installs Debian's)")
@@ -39,7 +31,7 @@ def test_perfetto_reads_the_chrome_export(tmp_path: Path) -> None:
     instants = [e for e in ours if e["ph"] == "i"]  # cues: Perfetto keeps them as 0-length slices
     cook_a = next(a for a in store.summary().actors if a.actor.name == "Cook A")
 
-    port = _free_port()
+    port = free_port()
     viewer = subprocess.Popen(
         [str(VIZVIEWER), "--server_only", "--port", str(port), str(trace)],
         stdout=subprocess.DEVNULL,
@@ -47,13 +39,7 @@ def test_perfetto_reads_the_chrome_export(tmp_path: Path) -> None:
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert time.monotonic() < deadline, "vizviewer did not start"
-            time.sleep(0.1)
+        wait_listening(port, viewer)
 
         async def ask() -> dict[str, object]:
             async with open_page(f"http://127.0.0.1:{port}/") as page:

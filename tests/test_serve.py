@@ -4,30 +4,22 @@ anywhere but this machine, and stopping the server leaves no process behind."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psutil
 import pytest
 
-from tests.browser import chromium, open_page, with_group
+from tests.browser import chromium, free_port, open_page, wait_listening, with_group
 from tests.conftest import wait_gone
 
 COOKLINE = Path(sys.executable).parent / "cookline"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.skipif(chromium() is None, reason="no chromium here (.ci/run installs Debian's)")
 def test_the_tour_in_a_browser_offline(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(COOKLINE), "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -36,13 +28,7 @@ def test_the_tour_in_a_browser_offline(tmp_path: Path) -> None:
     )
     tree: set[int] = set()
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert server.poll() is None and time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.1)
+        wait_listening(port, server)
 
         async def visit() -> tuple[bool, list[str]]:
             async with open_page(f"http://127.0.0.1:{port}/") as page:
