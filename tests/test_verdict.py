@@ -23,7 +23,7 @@ def _series(plan):  # type: ignore[no-untyped-def]
 def test_on_cpu_work_processes_beat_threads() -> None:
     runs = _series(verdict.compare_plan("cpu", 1.0))
     assert runs["processes"].wall_s <= 0.85 * runs["threads"].wall_s
-    assert runs["threads"].summary().max_running == 1  # the GIL: one knife
+    assert runs["threads"].summary().parallelism <= 1.3  # the GIL: one knife for four cooks
 
 
 def test_on_io_work_asyncio_and_threads_beat_sequential(capsys) -> None:  # type: ignore[no-untyped-def]
