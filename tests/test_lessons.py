@@ -36,6 +36,14 @@ def _states(store: TraceStore, name: str) -> list[State]:
     return out
 
 
+def _stuck_since(a) -> int:  # type: ignore[no-untyped-def]
+    """When the actor entered the state it ended in."""
+    k = len(a) - 1
+    while k > 0 and a.state[k - 1] == a.state[-1]:
+        k -= 1
+    return int(a.t[k])
+
+
 def _in_order(seq: list[State], wanted: list[State]) -> bool:
     it = iter(seq)
     return all(any(s == w for s in it) for w in wanted)
@@ -108,6 +116,7 @@ def test_opposite_lock_orders_deadlock_and_cookline_calls_it(kitchen) -> None:  
     for name in ("Carrot cook", "Sink cook"):
         a = done.store.by_name(name)
         assert a.state[-1] == State.WAITING and a.reason[-1] == Reason.LOCK  # shown in the lanes
+        assert a.t[-1] - _stuck_since(a) >= 0.4e9  # drawn waiting until the tree was stopped
     assert done.store.end["outcome"] == "deadlock"
     assert {wanted for _, _, wanted in done.run.deadlock} == {"the cutting board", "the sink"}
 
@@ -117,7 +126,7 @@ def test_deadlock_is_called_within_two_seconds(kitchen) -> None:  # type: ignore
     assert done.result.outcome == "deadlock"
     # the cycle closes when the second cook starts waiting; the verdict comes when the tree
     # is stopped and gone, both on the run's own clock
-    closed = max(done.store.by_name(n).t[-1] for n in ("Carrot cook", "Sink cook"))
+    closed = max(_stuck_since(done.store.by_name(n)) for n in ("Carrot cook", "Sink cook"))
     assert done.run.ended_ns - (done.run.t0 + closed) <= 2e9
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import platform
 import sys
+import time
 from typing import Any
 
 from scenarios.catalogue import Scenario
@@ -58,6 +59,8 @@ def start(
 
     def ended(result: RunResult) -> None:
         with store.lock:
+            if result.outcome != "done" and store.t0:
+                store.hold_to(time.monotonic_ns() - store.t0)
             store.end = {
                 "outcome": result.outcome,
                 "message": result.message,

@@ -336,6 +336,15 @@ class TraceStore:
             )
         return int(rows[:, 0].max())
 
+    def hold_to(self, t: int) -> None:
+        """A run stopped from outside (deadlock, stall, kill, time limit): every actor still
+        alive stayed in its last state until then, so its lane runs on to ``t``. Call with the
+        lock held."""
+        for a in self.actors:
+            if len(a) and a.state[-1] not in FINAL_STATES and t > a.t[-1]:
+                a.append(t, a.state[-1], a.reason[-1], -1, a.label[-1])
+                self.events += 1
+
     def _ingest_meta(self, m: tuple[Any, ...], t0: int) -> None:
         kind = m[0]
         if kind == "actor":
