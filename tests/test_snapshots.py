@@ -63,3 +63,16 @@ def test_small_terminal(snap_compare) -> None:  # type: ignore[no-untyped-def]
 def test_large_terminal(snap_compare) -> None:  # type: ignore[no-untyped-def]
     """200x50: wider cells, the same story."""
     assert snap_compare(replay_app("one-knife"), terminal_size=(200, 50))
+
+
+def test_present_mode(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """A talk's step: the step caption first in the header, lanes two lines tall on black."""
+    from tests.apps import CLOCK, LOAD
+    from tui import deck
+    from tui.app import CooklineApp
+
+    talk = deck.load(deck.find("kitchen-tour"))
+    app = CooklineApp(
+        deck=talk, replay_only=True, clock=lambda: CLOCK, load=lambda: list(LOAD), autoplay=False
+    )
+    assert snap_compare(app, press=["pagedown"] * 4, terminal_size=(120, 30))
