@@ -49,6 +49,30 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0))
 
 
+def busy_elsewhere() -> str | None:
+    """Why two cooks cannot run side by side on this machine right now, or None if they can.
+
+    Parallelism needs two cores free: with another process holding one, two kitchens take
+    turns like two cooks, and a test of the lesson would fail for the machine's sake.
+    """
+    if usable_cores() < 2:
+        return "needs 2 usable cores"
+    per_core = psutil.cpu_percent(interval=0.3, percpu=True)
+    mine = set(os.sched_getaffinity(0))
+    idle = sum(100 - p for i, p in enumerate(per_core) if i in mine) / 100
+    if idle < 1.6:
+        return f"other processes keep the cores busy ({idle:.1f} of {len(mine)} idle)"
+    return None
+
+
+@pytest.fixture
+def two_idle_cores() -> None:
+    """Skip, saying why, when the machine cannot show parallelism at the moment."""
+    why = busy_elsewhere()
+    if why is not None:
+        pytest.skip(why)
+
+
 @pytest.fixture
 def kitchen() -> Iterator[Callable[..., Finished]]:
     """``kitchen("one-knife", scale=0.2)`` runs it for real; the tree must be gone afterwards."""

@@ -9,7 +9,6 @@ import pytest
 
 from scenarios import expect
 from scenarios.model import Kind, State
-from tests.conftest import usable_cores
 
 ORDERS = {"Order A": 2, "Order B": 3, "Order C": 1}
 
@@ -39,8 +38,7 @@ def test_one_knife_threads_share_one_core_and_take_turns(kitchen) -> None:  # ty
         assert changes >= 10, cook.actor.name
 
 
-@pytest.mark.skipif(usable_cores() < 2, reason="needs 2 usable cores")
-def test_two_kitchens_run_side_by_side(kitchen) -> None:  # type: ignore[no-untyped-def]
+def test_two_kitchens_run_side_by_side(kitchen, two_idle_cores) -> None:  # type: ignore[no-untyped-def]
     done = kitchen("two-kitchens", scale=0.5)
     assert done.result.ok, done.result.message
     s = done.store.summary()

@@ -3,13 +3,9 @@ ratios, overlaps, orderings and counts, never exact times."""
 
 from __future__ import annotations
 
-import pytest
-
 from scenarios.model import Kind, Reason, State
-from tests.conftest import usable_cores
+from tests.conftest import busy_elsewhere
 from tui.store import TraceStore
-
-two_cores = pytest.mark.skipif(usable_cores() < 2, reason="needs 2 usable cores")
 
 
 def _values(store: TraceStore) -> dict[str, float]:
@@ -95,12 +91,11 @@ def test_a_process_pool_keeps_the_loop_responsive(kitchen) -> None:  # type: ign
         a for a in done.store.actors if a.name.startswith("Pool kitchen") and a.kind == Kind.PROCESS
     ]
     assert len(kitchens) == 2
-    if usable_cores() >= 2:
+    if busy_elsewhere() is None:
         assert done.store.summary().max_running >= 2  # two kitchens chopping at once
 
 
-@two_cores
-def test_thread_pools_overlap_waits_and_process_pools_share_cpu(kitchen) -> None:  # type: ignore[no-untyped-def]
+def test_thread_pools_overlap_waits_and_process_pools_share_cpu(kitchen, two_idle_cores) -> None:  # type: ignore[no-untyped-def]
     done = kitchen("pools", scale=0.5)
     assert done.result.ok, done.result.message
     v = _values(done.store)
@@ -148,8 +143,9 @@ def test_read_modify_write_without_a_lock_loses_portions(kitchen) -> None:  # ty
     assert _values(locked.store)["counted"] == _values(locked.store)["expected"]
 
 
-@two_cores
-def test_buffet_kitchens_run_in_parallel_cooks_in_a_kitchen_take_turns(kitchen) -> None:  # type: ignore[no-untyped-def]
+def test_buffet_kitchens_run_in_parallel_cooks_in_a_kitchen_take_turns(
+    kitchen, two_idle_cores
+) -> None:  # type: ignore[no-untyped-def]
     done = kitchen("buffet", scale=0.5)
     assert done.result.ok, done.result.message
     store = done.store

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scenarios import expect
-from tests.conftest import usable_cores, wait_gone
+from tests.conftest import busy_elsewhere, wait_gone
 from tui import cli, verdict
-
-two_cores = pytest.mark.skipif(usable_cores() < 2, reason="needs 2 usable cores")
 
 
 def _series(plan):  # type: ignore[no-untyped-def]
@@ -19,8 +17,7 @@ def _series(plan):  # type: ignore[no-untyped-def]
     return {e.label: e for e in entries}
 
 
-@two_cores
-def test_on_cpu_work_processes_beat_threads() -> None:
+def test_on_cpu_work_processes_beat_threads(two_idle_cores) -> None:  # type: ignore[no-untyped-def]
     runs = _series(verdict.compare_plan("cpu", 1.0))
     assert runs["processes"].wall_s <= 0.85 * runs["threads"].wall_s
     assert runs["threads"].summary().parallelism <= 1.3  # the GIL: one knife for four cooks
@@ -59,11 +56,15 @@ def test_the_table_measured_with_affinity() -> None:
         if label.endswith("1 core"):
             assert r["observed"] != "parallelism", label  # one core: nothing in parallel
             assert r["cpus"] == 1
-    if usable_cores() >= 2 and expect.gil_enabled():
+    assert rows["single process + single thread, all cores"]["observed"] == "none"
+    assert rows["single process + multi thread, all cores"]["observed"] != "none"
+    why = busy_elsewhere()
+    if why is not None:
+        pytest.skip(f"the one-core rows hold; the all-cores rows cannot be judged: {why}")
+    if expect.gil_enabled():
         assert rows["multi process + single thread, all cores"]["observed"] == "parallelism"
         assert rows["multi process + multi thread, all cores"]["observed"] == "parallelism"
         assert rows["single process + multi thread, all cores"]["observed"] == "concurrency"
-    assert rows["single process + single thread, all cores"]["observed"] == "none"
 
 
 def test_free_threaded_python_flips_one_knifes_lesson() -> None:
