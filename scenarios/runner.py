@@ -272,21 +272,17 @@ class Run:
         """A cycle of actors each waiting (by its own last word) for a lock another holds."""
         tails, wants, holders = self._tails, dict(self._wants), dict(self._holders)
         for start in wants:
-            path: list[tuple[int, str, str]] = []
-            seen: set[int] = set()
+            chain: list[int] = []
             actor: int | None = start
-            while actor is not None and actor not in seen:
-                tail = tails.get(actor)
-                if tail != (State.WAITING, Reason.LOCK) or actor not in wants:
+            while actor is not None and actor not in chain:
+                if tails.get(actor) != (State.WAITING, Reason.LOCK) or actor not in wants:
                     break
-                seen.add(actor)
-                lock = wants[actor]
-                held = [name for name, who in holders.items() if who == actor]
-                path.append((actor, held[0] if held else "?", lock))
-                actor = holders.get(lock)
+                chain.append(actor)
+                actor = holders.get(wants[actor])
             else:
-                if actor == start and len(path) >= 2:
-                    return path
+                if actor == start and len(chain) >= 2:
+                    # each cook holds the lock the cook before it in the cycle waits for
+                    return [(a, wants[chain[k - 1]], wants[a]) for k, a in enumerate(chain)]
         return []
 
     def _describe(self, cycle: list[tuple[int, str, str]]) -> str:

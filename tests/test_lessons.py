@@ -113,7 +113,11 @@ def test_opposite_lock_orders_deadlock_and_cookline_calls_it(kitchen) -> None:  
         assert a.state[-1] == State.WAITING and a.reason[-1] == Reason.LOCK  # shown in the lanes
         assert a.t[-1] - _stuck_since(a) >= 0.4e9  # drawn waiting until the tree was stopped
     assert done.store.end["outcome"] == "deadlock"
-    assert {wanted for _, _, wanted in done.run.deadlock} == {"the cutting board", "the sink"}
+    board, sink = "the cutting board", "the sink"
+    assert {(held, wanted) for _, held, wanted in done.run.deadlock} == {
+        (board, sink),
+        (sink, board),
+    }
 
 
 def test_deadlock_is_called_within_two_seconds(kitchen) -> None:  # type: ignore[no-untyped-def]

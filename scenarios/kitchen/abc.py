@@ -10,13 +10,10 @@ import asyncio
 import time
 
 from scenarios import probe
+from scenarios.kitchen.units import unit_of
 from scenarios.process import Process
 
 ORDERS = (("A", 2), ("B", 3), ("C", 1))
-
-
-def _unit(params: dict[str, float]) -> float:
-    return params.get("unit", 1.0) * params.get("scale", 1.0)
 
 
 def _order(name: str, seconds: float) -> None:
@@ -27,14 +24,14 @@ def _order(name: str, seconds: float) -> None:
 
 def run_sequential(params: dict[str, float]) -> None:
     probe.rename("Cook")
-    unit = _unit(params)
+    unit = unit_of(params)
     for name, units in ORDERS:
         _order(name, units * unit)
 
 
 def run_threads(params: dict[str, float]) -> None:
     probe.rename("Head cook")
-    unit = _unit(params)
+    unit = unit_of(params)
     cooks = [probe.Thread(_order, f"Cook {name}", (name, units * unit)) for name, units in ORDERS]
     for cook in cooks:
         cook.start()
@@ -44,7 +41,7 @@ def run_threads(params: dict[str, float]) -> None:
 
 def run_processes(params: dict[str, float]) -> None:
     probe.rename("Manager")
-    unit = _unit(params)
+    unit = unit_of(params)
     kitchens = [Process(_order, f"Kitchen {name}", (name, units * unit)) for name, units in ORDERS]
     for kitchen in kitchens:
         kitchen.start()
@@ -66,5 +63,5 @@ async def _all_orders(unit: float) -> None:
 def run_async(params: dict[str, float]) -> None:
     probe.rename("Cook (event loop)")
     t0 = time.monotonic()
-    probe.run_async(_all_orders(_unit(params)), name="Take the orders")
+    probe.run_async(_all_orders(unit_of(params)), name="Take the orders")
     probe.value("wall_s", time.monotonic() - t0)

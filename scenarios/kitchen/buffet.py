@@ -6,12 +6,8 @@ import multiprocessing
 from multiprocessing.connection import Connection
 
 from scenarios import probe
+from scenarios.kitchen.units import unit_of
 from scenarios.process import Process
-
-
-def _unit(params: dict[str, float]) -> float:
-    return params.get("unit", 1.0) * params.get("scale", 1.0)
-
 
 # -- buffet -----------------------------------------------------------------------------------
 
@@ -43,7 +39,7 @@ BUFFET = (
 
 def run_buffet(params: dict[str, float]) -> None:
     probe.rename("Maître d'")
-    unit = _unit(params)
+    unit = unit_of(params)
     probe.cue(
         "A hotel buffet: several kitchens side by side, several cooks in each",
         "ホテルのビュッフェ：いくつものキッチンが並び、それぞれに何人ものコック",
@@ -84,7 +80,7 @@ def _server(inbox: Connection, unit: float) -> None:
 
 def run_pass_the_plate(params: dict[str, float]) -> None:
     probe.rename("Manager")
-    unit = _unit(params)
+    unit = unit_of(params)
     plates = int(params.get("plates", 6))
     probe.cue(
         "Kitchens share no memory: plates go through a pipe, and the server waits at it",

@@ -14,15 +14,12 @@ import time
 from multiprocessing.connection import Connection
 
 from scenarios import probe
+from scenarios.kitchen.units import unit_of
 from scenarios.process import Process
 
 RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nserved"
 LIMIT_S = 20.0
 """No socket waits longer than this: a broken rush ends instead of hanging."""
-
-
-def _unit(params: dict[str, float]) -> float:
-    return params.get("unit", 1.0) * params.get("scale", 1.0)
 
 
 def _read_request(c: socket.socket) -> None:
@@ -122,7 +119,7 @@ def _open(kind: str, workers: int, requests: int, slow: float) -> tuple[list[Pro
 
 def run_rush_at_the_counter(params: dict[str, float]) -> None:
     probe.rename("Customers")
-    slow = 0.2 * _unit(params)
+    slow = 0.2 * unit_of(params)
     requests = int(params.get("requests", 16))
     workers = int(params.get("sync_workers", 2))
     for kind, count in (("sync", workers), ("async", 1)):

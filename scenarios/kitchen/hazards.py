@@ -9,11 +9,7 @@ import threading
 from contextlib import suppress
 
 from scenarios import probe
-
-
-def _unit(params: dict[str, float]) -> float:
-    return params.get("unit", 1.0) * params.get("scale", 1.0)
-
+from scenarios.kitchen.units import unit_of
 
 # -- carrots-and-sink -------------------------------------------------------------------------
 
@@ -34,7 +30,7 @@ def _cook(
 
 def _carrots(params: dict[str, float], fixed: bool) -> None:
     probe.rename("Head cook")
-    ms = 200 * _unit(params)
+    ms = 200 * unit_of(params)
     board, sink = probe.Lock("the cutting board"), probe.Lock("the sink")
     met = threading.Barrier(2) if not fixed else threading.Barrier(1)
     if fixed:

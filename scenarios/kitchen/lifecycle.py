@@ -6,11 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from scenarios import probe
+from scenarios.kitchen.units import unit_of
 from scenarios.process import Process
-
-
-def _unit(params: dict[str, float]) -> float:
-    return params.get("unit", 1.0) * params.get("scale", 1.0)
 
 
 def _life(who: str, who_ja: str, unit: float) -> None:
@@ -45,7 +42,7 @@ async def _loop(unit: float) -> None:
 
 def run_life_of_a_process(params: dict[str, float]) -> None:
     probe.rename("Head cook")
-    unit = _unit(params)
+    unit = unit_of(params)
     probe.cue("A process is created: new", "プロセスが作られる：生成（new）")
     kitchen = Process(_life, "A process", ("The process", "プロセス", unit))
     probe.cue(

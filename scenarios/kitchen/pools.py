@@ -6,10 +6,7 @@ from __future__ import annotations
 import time
 
 from scenarios import pool, probe
-
-
-def _unit(params: dict[str, float]) -> float:
-    return params.get("unit", 1.0) * params.get("scale", 1.0)
+from scenarios.kitchen.units import unit_of
 
 
 def _order(i: int, seconds: float) -> int:
@@ -24,7 +21,7 @@ def _dish(i: int, ms: float) -> int:
 
 def run_pools(params: dict[str, float]) -> None:
     probe.rename("Manager")
-    unit = _unit(params)
+    unit = unit_of(params)
     orders, dishes = 6, 4
     wait_s, chop_ms = 0.2 * unit, 250 * unit
 

@@ -10,10 +10,7 @@ import asyncio
 import time
 
 from scenarios import probe
-
-
-def _unit(params: dict[str, float]) -> float:
-    return params.get("unit", 1.0) * params.get("scale", 1.0)
+from scenarios.kitchen.units import unit_of
 
 
 async def _microwave(unit: float) -> None:
@@ -43,13 +40,13 @@ async def _salad(unit: float) -> None:
 def run_async(params: dict[str, float]) -> None:
     probe.rename("Cook (event loop)")
     t0 = time.monotonic()
-    probe.run_async(_salad(_unit(params)), name="Make potato salad")
+    probe.run_async(_salad(unit_of(params)), name="Make potato salad")
     probe.value("wall_s", time.monotonic() - t0)
 
 
 def run_sequential(params: dict[str, float]) -> None:
     probe.rename("Cook")
-    unit = _unit(params)
+    unit = unit_of(params)
     t0 = time.monotonic()
     probe.cue("Stand at the microwave until it beeps", "レンジが鳴るまで前で待つ")
     probe.sleep(3 * unit, "microwave the potatoes")

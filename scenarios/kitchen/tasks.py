@@ -12,11 +12,7 @@ import time
 from collections.abc import Coroutine
 
 from scenarios import pool, probe
-
-
-def _unit(params: dict[str, float]) -> float:
-    return params.get("unit", 1.0) * params.get("scale", 1.0)
-
+from scenarios.kitchen.units import unit_of
 
 # -- sequential-vs-tasks ----------------------------------------------------------------------
 
@@ -28,7 +24,7 @@ async def _dish(name: str, seconds: float) -> None:
 
 def run_sequential_vs_tasks(params: dict[str, float]) -> None:
     probe.rename("Cook (event loop)")
-    unit = _unit(params)
+    unit = unit_of(params)
     loop = probe.event_loop()
 
     def timed(name: str, *dishes: tuple[Coroutine[None, None, None], str]) -> None:
@@ -118,12 +114,12 @@ async def _service(unit: float, fixed: bool) -> None:
 
 def run_slow_print(params: dict[str, float]) -> None:
     probe.rename("Cook (event loop)")
-    probe.run_async(_service(_unit(params), fixed=False), name="Print the receipts")
+    probe.run_async(_service(unit_of(params), fixed=False), name="Print the receipts")
 
 
 def run_slow_print_fixed(params: dict[str, float]) -> None:
     probe.rename("Cook (event loop)")
-    probe.run_async(_service(_unit(params), fixed=True), name="Print the receipts")
+    probe.run_async(_service(unit_of(params), fixed=True), name="Print the receipts")
     pool.end_thread_cooks()  # the loop's default executor is shut down by now
 
 
@@ -173,7 +169,7 @@ def run_cpu_in_asyncio(params: dict[str, float]) -> None:
         "Chopping inside coroutines: the loop runs one coroutine at a time, so they are serial",
         "コルーチンの中で切る：ループは一度に一つしか動かさないので順番になる",
     )
-    probe.run_async(_kitchen(_unit(params), False, int(params.get("dishes", 3))), name="Dinner")
+    probe.run_async(_kitchen(unit_of(params), False, int(params.get("dishes", 3))), name="Dinner")
 
 
 def run_offload_to_processes(params: dict[str, float]) -> None:
@@ -182,4 +178,4 @@ def run_offload_to_processes(params: dict[str, float]) -> None:
         "run_in_executor with a ProcessPoolExecutor: other kitchens chop, the cook stays free",
         "ProcessPoolExecutorでrun_in_executor：別のキッチンが切り、コックは手が空いたまま",
     )
-    probe.run_async(_kitchen(_unit(params), True, int(params.get("dishes", 3))), name="Dinner")
+    probe.run_async(_kitchen(unit_of(params), True, int(params.get("dishes", 3))), name="Dinner")

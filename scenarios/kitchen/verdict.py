@@ -10,14 +10,11 @@ import asyncio
 from collections.abc import Callable
 
 from scenarios import probe
+from scenarios.kitchen.units import unit_of
 from scenarios.process import Process
 
 CPU_DISHES, CPU_MS = 4, 250
 IO_DISHES, IO_S = 6, 0.2
-
-
-def _unit(params: dict[str, float]) -> float:
-    return params.get("unit", 1.0) * params.get("scale", 1.0)
 
 
 def _cpu_dish(i: int, unit: float) -> None:
@@ -42,7 +39,7 @@ def _workload(bound: str, model: str) -> Callable[[dict[str, float]], None]:
     dish_async = _cpu_dish_async if bound == "cpu" else _io_dish_async
 
     def run(params: dict[str, float]) -> None:
-        unit = _unit(params)
+        unit = unit_of(params)
         if model == "sequential":
             probe.rename("Cook")
             for i in range(dishes):
@@ -108,7 +105,7 @@ def run_table_row(params: dict[str, float]) -> None:
     """``processes`` kitchens of ``threads`` cooks each, all chopping (the affinity is the
     runner's ``--cores``)."""
     procs, threads = int(params.get("processes", 1)), int(params.get("threads", 1))
-    ms = 300 * _unit(params)
+    ms = 300 * unit_of(params)
     probe.rename("Manager" if procs > 1 else "Cook 1" if threads == 1 else "Head cook")
     probe.cue(
         f"{procs} kitchen(s) × {threads} cook(s), all chopping",
@@ -130,7 +127,7 @@ def run_table_row(params: dict[str, float]) -> None:
 def run_many_cooks(params: dict[str, float]) -> None:
     """The same total chopping split over ``cooks`` threads: more cooks, more switching."""
     cooks = int(params.get("cooks", 16))
-    total = 800 * _unit(params)
+    total = 800 * unit_of(params)
     probe.rename("Head cook")
     probe.cue(
         f"{total:.0f} ms of chopping shared by {cooks} cook(s) and one knife",
