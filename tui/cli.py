@@ -37,18 +37,24 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", help="the kitchen scenarios")
 
+    def lang(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
+
+    def scale(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--scale", type=float, default=1.0, help="durations × scale (default 1)")
+
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
             "--headless",
             action="store_true",
             help="print a Gantt and a summary instead of opening the app",
         )
-        sp.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
+        lang(sp)
         sp.add_argument("--width", type=int, default=None, help="output width (headless)")
 
     run = sub.add_parser("run", help="run a scenario")
     run.add_argument("scenario", help="scenario id (see `cookline list`)")
-    run.add_argument("--scale", type=float, default=1.0, help="durations × scale (default 1)")
+    scale(run)
     run.add_argument("--cores", type=int, default=None, help="pin the worker tree to N CPUs")
     run.add_argument("--record", metavar="FILE", help="save the run as a JSON Lines recording")
     run.add_argument("--timeout", type=float, default=60.0, help="stop the run after S seconds")
@@ -65,14 +71,14 @@ def _parser() -> argparse.ArgumentParser:
         help="one workload in every model, stacked on one time axis (cpu, io) or over 1-64 cooks",
     )
     cmp.add_argument("workload", choices=("cpu", "io", "cooks"), help="what to compare")
-    cmp.add_argument("--scale", type=float, default=1.0, help="durations × scale (default 1)")
+    scale(cmp)
     cmp.add_argument("--record", metavar="FILE", help="save the stacked runs as a recording")
     common(cmp)
 
     tab = sub.add_parser(
         "table", help="the 8 kitchens of processes × threads × cores, measured with affinity"
     )
-    tab.add_argument("--scale", type=float, default=1.0, help="durations × scale (default 1)")
+    scale(tab)
     tab.add_argument("--width", type=int, default=None, help="output width")
 
     exp = sub.add_parser(
@@ -86,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--view", choices=("threads", "cores", "coroutines"), default="threads")
     exp.add_argument("--width", type=int, default=120, help="columns (svg, txt)")
     exp.add_argument("--height", type=int, default=36, help="rows (svg)")
-    exp.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
+    lang(exp)
 
     pre = sub.add_parser("present", help="a talk: the steps of a deck file, PageDown/PageUp")
     pre.add_argument("deck", help="a deck (TOML) or a bundled deck's name: kitchen-tour")
@@ -95,16 +101,16 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="play each step's bundled recording instead of running it (no busy-laptop risk)",
     )
-    pre.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
+    lang(pre)
 
     srv = sub.add_parser("serve", help="the app in a web browser (textual-serve), offline")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    srv.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
-    srv.add_argument("--scale", type=float, default=1.0, help="durations × scale for the runs")
+    lang(srv)
+    scale(srv)
 
     rep = sub.add_parser("replay", help="show a recording (or a Chrome trace) again")
-    rep.add_argument("file", help="a recording made with --record")
+    rep.add_argument("file", help="a recording made with --record, or a Chrome trace")
     common(rep)
     return p
 
@@ -114,21 +120,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "list":
             return cmd_list()
-        if args.command == "run":
-            return cmd_run(args)
-        if args.command == "replay":
-            return cmd_replay(args)
-        if args.command == "present":
-            return cmd_present(args)
-        if args.command == "serve":
-            return cmd_serve(args)
-        if args.command == "export":
-            return cmd_export(args)
-        if args.command == "compare":
-            return cmd_compare(args)
-        if args.command == "table":
-            return cmd_table(args)
-        return cmd_tour(args)
+        commands = {
+            "run": cmd_run,
+            "replay": cmd_replay,
+            "compare": cmd_compare,
+            "table": cmd_table,
+            "export": cmd_export,
+            "present": cmd_present,
+            "serve": cmd_serve,
+        }
+        return commands.get(args.command, cmd_tour)(args)
     except CliError as exc:
         print(f"cookline: {exc}", file=sys.stderr)
         return exc.code
@@ -358,8 +359,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
         recording.save(merged, args.record)
     if not args.headless:
-        import multiprocessing.resource_tracker  # noqa: F401 - started by the runs already
-
         console.print(verdict.compare_table(args.workload, entries, args.lang))
         return _run_app(replay=merged, lang=args.lang, autoplay=False)
     headless.show(merged, console, args.lang)

@@ -111,7 +111,7 @@ class RunScreen(Screen[None]):
             # to style and lay out, and no layout at all when the text grows or shrinks
             yield TextPanel(id="side")
             yield TextPanel(id="axis")
-            yield Gantt(self.store, id="gantt")
+            yield Gantt(self.store, row_height=2 if self.present else 1, id="gantt")
         yield KeyBar()
 
     def _panel(self, name: str) -> TextPanel:
@@ -123,9 +123,8 @@ class RunScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._last_tick = self.app.clock()  # type: ignore[attr-defined]
-        if self.present:  # on a projector: tall lanes in high contrast
+        if self.present:  # on a projector: tall lanes (see compose) in high contrast
             self.add_class("-present")
-            self.gantt.row_height = 2
         self.gantt.view = self.first_view
         self.gantt.sync_lanes()
         self.gantt.focus()

@@ -113,12 +113,14 @@ class Gantt(ScrollView, can_focus=True):
             super().__init__()
             self.by = by
 
-    def __init__(self, store: TraceStore, *, name_width: int = 26, id: str | None = None) -> None:
+    def __init__(
+        self, store: TraceStore, *, name_width: int = 26, row_height: int = 1, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.store = store
         self.name_width = name_width
         self._max_name_width = name_width
-        self.row_height = 1
+        self.row_height = row_height
         """Screen lines per lane: 2 on a projector (``cookline present``)."""
         self.start = 0
         self.end = 1
