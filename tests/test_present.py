@@ -31,16 +31,16 @@ async def test_pagedown_and_pageup_walk_the_deck() -> None:
     async with app.run_test(size=(120, 34)) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, RunScreen) and screen.caption.startswith("1/10")
+        assert isinstance(screen, RunScreen) and "· 1/10 ·" in screen.caption[0]
         assert screen.has_class("-present") and screen.query_one(Gantt).row_height == 2
         await pilot.press("pagedown")
         await pilot.pause()
-        assert isinstance(app.screen, RunScreen) and app.screen.caption.startswith("2/10")
+        assert isinstance(app.screen, RunScreen) and "· 2/10 ·" in app.screen.caption[0]
         assert app.screen.store.header["scenario"] == "abc-async"
         assert app.screen.query_one(Gantt).view == "coroutines"  # the step's own view
         await pilot.press("pageup", "pageup")  # the second one is past the first step: a bell
         await pilot.pause()
-        assert isinstance(app.screen, RunScreen) and app.screen.caption.startswith("1/10")
+        assert isinstance(app.screen, RunScreen) and app."· 1/10 ·" in screen.caption[0]
         assert len(app.screen_stack) == 2  # steps replace each other, they do not pile up
         header = str(app.screen.query_one("#run-header").render())
         assert "1/10 · One cook, three orders" in header
@@ -102,7 +102,7 @@ async def test_a_long_chart_does_not_swallow_the_next_step(tmp_path: Path) -> No
         assert g.virtual_size.height > g.size.height  # the chart could page
         await pilot.press("pagedown")
         await pilot.pause()
-        assert isinstance(app.screen, RunScreen) and app.screen.caption.startswith("2/2")
+        assert isinstance(app.screen, RunScreen) and "· 2/2 ·" in app.screen.caption[0]
 
     from tui import recording
 

@@ -6,6 +6,9 @@ the machine-load reader), so tests drive it with recordings, a pinned clock and 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,8 +59,9 @@ class ScenarioCommands(Provider):
         matcher = self.matcher(query)
         app = self.app
         assert isinstance(app, CooklineApp)
+        ja = app.lang == "ja"
         for s in SCENARIOS:
-            text = f"Run {s.id} — {s.title}"
+            text = f"{'実行' if ja else 'Run'} {s.id} — {s.title_ja if ja else s.title}"
             score = matcher.match(text)
             if score > 0:
                 yield Hit(
@@ -101,6 +105,8 @@ class CooklineApp(App[int]):
         self.lang = lang
         self.scale = scale
         """The tour's runs use this scale."""
+        self.exit_notes: list[str] = []
+        """Lines to print once the terminal is back (where a run was recorded)."""
 
     def get_default_screen(self) -> Screen[Any]:
         # The first screen the user sees is the app's bottom screen, not one pushed over an
@@ -112,6 +118,12 @@ class CooklineApp(App[int]):
         return TourScreen(self.lang)
 
     def on_mount(self) -> None:
+        # a terminal closed or a `kill`: quit as `q` does, so the terminal is given back
+        # (alternate screen off, mouse reporting off) and the worker tree is stopped
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.exit)  # fails off the main thread: fine
         if self.live is not None:
             self._start(self.live)
         elif self.deck is not None:
@@ -129,6 +141,8 @@ class CooklineApp(App[int]):
         k = self.step + by
         if not 0 <= k < len(self.deck.steps):
             self.bell()
+            where = "last" if by > 0 else "first"
+            self.notify(f"the {where} step of the deck ({self.step + 1}/{len(self.deck.steps)})")
             return
         self.show_step(k)
 
@@ -139,8 +153,12 @@ class CooklineApp(App[int]):
         assert self.deck is not None
         self.step = k
         step = self.deck.steps[k]
-        title = step.title_ja if self.lang == "ja" and step.title_ja else step.title
-        caption = f"{k + 1}/{len(self.deck.steps)} · {title}"
+        d = self.deck
+        where = f"{k + 1}/{len(d.steps)}"
+        caption = (
+            f"{d.title} · {where} · {step.title}",
+            f"{d.title_ja or d.title} · {where} · {step.title_ja or step.title}",
+        )
         common = {"lang": self.lang, "caption": caption, "present": True, "view": step.view}
         source = step.source(self.replay_only)
         try:
@@ -153,7 +171,7 @@ class CooklineApp(App[int]):
                 run, store = spec.start()
                 screen = RunScreen(store, run=run, restart=spec.start, **common)  # type: ignore[arg-type]
         except Exception as exc:  # shown, and the talk goes on
-            self.notify(f"step {k + 1}: {exc}", severity="error")
+            self.notify(f"step {k + 1}: {exc}", severity="error", markup=False)
             return
         if isinstance(self.screen, RunScreen):
             self.switch_screen(screen)
@@ -161,17 +179,25 @@ class CooklineApp(App[int]):
             self.push_screen(screen)
 
     def show_tour(self) -> None:
-        """Back from a run to the tour (building it if the app started on a run)."""
-        while len(self.screen_stack) > 1:
+        """Back from a run to the tour: the one on the stack, or a new one on top.
+
+        The app's first screen was never pushed, so it cannot be switched away (Textual keeps
+        no result callback for it): a run that started the app stays at the bottom, stopped.
+        """
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TourScreen):
             self.pop_screen()
         if not isinstance(self.screen, TourScreen):
-            self.switch_screen(TourScreen(self.lang))
+            self.push_screen(TourScreen(self.lang))
+        elif self.screen.lang != self.lang:
+            self.screen.action_language()
 
     def _start(self, spec: LiveSpec) -> None:
         try:
             run, store = spec.start()
         except Exception as exc:  # shown, and the app goes on
-            self.notify(f"could not start {spec.scenario_id}: {exc}", severity="error")
+            self.notify(
+                f"could not start {spec.scenario_id}: {exc}", severity="error", markup=False
+            )
             return
         self.push_screen(
             RunScreen(store, run=run, restart=spec.start, record=spec.record, lang=self.lang)

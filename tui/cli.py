@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 EXIT_USAGE = 2
 
@@ -21,10 +22,54 @@ class CliError(Exception):
         self.code = code
 
 
+def number(kind: type, low: float, high: float = float("inf"), *, above: bool = False):  # type: ignore[no-untyped-def]
+    """An argparse type: a finite number in ``[low, high]`` (``(low, high]`` with ``above``).
+
+    Every number on the command line is checked here, once, the same way: ``nan``, ``inf``
+    and values out of range are one line and exit 2, never a run that fails later.
+    """
+    import math
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text}: must be a finite number")
+        if value < low or (above and value == low) or value > high:
+            lower = f"above {low:g}" if above else f"at least {low:g}"
+            upper = f" and at most {high:g}" if high != float("inf") else ""
+            raise argparse.ArgumentTypeError(f"{text}: must be {lower}{upper}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+SCALE = number(float, 0, 1000, above=True)
+SECONDS = number(float, 0, 86_400, above=True)
+WIDTH = number(int, 20, 10_000)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line (``cookline: --scale nan: must be …``), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        import re
+
+        m = re.fullmatch(r"argument ([^:]+): (.*)", message, flags=re.S)
+        if m:  # "argument --scale: 0: must be …" → "--scale 0: must be …"
+            option = m.group(1).split("/")[-1]
+            message = f"{option} {m.group(2)}" if ": " in m.group(2) else f"{option}: {m.group(2)}"
+        print(f"cookline: {' '.join(message.split())}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
 def _parser() -> argparse.ArgumentParser:
     from scenarios import __version__
 
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="cookline",
         description=(
             "Watch how Python schedules work: coroutines, threads and processes in a kitchen."
@@ -32,16 +77,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"cookline {__version__}")
     p.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
-    p.add_argument("--scale", type=float, default=1.0, help="durations × scale for the tour's runs")
+    p.add_argument("--scale", type=SCALE, default=1.0, help="durations × scale for the tour's runs")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("list", help="the kitchen scenarios")
-
     def lang(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
+        # SUPPRESS: a sub-command's --lang is used only when given, else the top-level one
+        sp.add_argument("--lang", choices=("en", "ja"), default=argparse.SUPPRESS, help="language")
 
     def scale(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--scale", type=float, default=1.0, help="durations × scale (default 1)")
+        sp.add_argument("--scale", type=SCALE, default=1.0, help="durations × scale (default 1)")
+
+    lst = sub.add_parser("list", help="the kitchen scenarios")
+    lang(lst)
+    lst.add_argument("--width", type=WIDTH, default=None, help="output width")
 
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
@@ -50,17 +98,19 @@ def _parser() -> argparse.ArgumentParser:
             help="print a Gantt and a summary instead of opening the app",
         )
         lang(sp)
-        sp.add_argument("--width", type=int, default=None, help="output width (headless)")
+        sp.add_argument("--width", type=WIDTH, default=None, help="output width (headless)")
 
     run = sub.add_parser("run", help="run a scenario")
     run.add_argument("scenario", help="scenario id (see `cookline list`)")
     scale(run)
-    run.add_argument("--cores", type=int, default=None, help="pin the worker tree to N CPUs")
+    run.add_argument(
+        "--cores", type=number(int, 1, 4096), default=None, help="pin the worker tree to N CPUs"
+    )
     run.add_argument("--record", metavar="FILE", help="save the run as a JSON Lines recording")
-    run.add_argument("--timeout", type=float, default=60.0, help="stop the run after S seconds")
+    run.add_argument("--timeout", type=SECONDS, default=60.0, help="stop the run after S seconds")
     run.add_argument(
         "--stall",
-        type=float,
+        type=SECONDS,
         default=5.0,
         help="call the run stalled after S quiet seconds (no event, no CPU)",
     )
@@ -79,7 +129,8 @@ def _parser() -> argparse.ArgumentParser:
         "table", help="the 8 kitchens of processes × threads × cores, measured with affinity"
     )
     scale(tab)
-    tab.add_argument("--width", type=int, default=None, help="output width")
+    lang(tab)
+    tab.add_argument("--width", type=WIDTH, default=None, help="output width")
 
     exp = sub.add_parser(
         "export", help="write a recording as a Chrome trace (Perfetto), an SVG picture or text"
@@ -90,8 +141,8 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", help="where to write (default: FILE with the format's suffix)"
     )
     exp.add_argument("--view", choices=("threads", "cores", "coroutines"), default="threads")
-    exp.add_argument("--width", type=int, default=120, help="columns (svg, txt)")
-    exp.add_argument("--height", type=int, default=36, help="rows (svg)")
+    exp.add_argument("--width", type=WIDTH, default=120, help="columns (svg, txt)")
+    exp.add_argument("--height", type=number(int, 10, 1000), default=36, help="rows (svg)")
     lang(exp)
 
     pre = sub.add_parser("present", help="a talk: the steps of a deck file, PageDown/PageUp")
@@ -105,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
 
     srv = sub.add_parser("serve", help="the app in a web browser (textual-serve), offline")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    srv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    srv.add_argument("--port", type=number(int, 1, 65535), default=8000, help="port (default 8000)")
     lang(srv)
     scale(srv)
 
@@ -119,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "list":
-            return cmd_list()
+            return cmd_list(args)
         commands = {
             "run": cmd_run,
             "replay": cmd_replay,
@@ -146,18 +197,22 @@ def _console(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return Console(width=args.width) if args.width else Console()
 
 
-def cmd_list() -> int:
-    from rich.console import Console
+def cmd_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from scenarios.catalogue import SCENARIOS
 
-    table = Table(title="The kitchen", title_justify="left")
-    for col in ("id", "title", "model", "bound", "lesson"):
-        table.add_column(col, overflow="fold")
+    ja = args.lang == "ja"
+    table = Table(title="キッチン" if ja else "The kitchen", title_justify="left")
+    # an id is a word to copy: never split; the prose columns wrap at word boundaries
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", overflow="fold", ratio=2)
+    table.add_column("model", no_wrap=True)
+    table.add_column("bound", no_wrap=True)
+    table.add_column("lesson", overflow="fold", ratio=3)
     for s in SCENARIOS:
-        table.add_row(s.id, s.title, s.model, s.bound, s.lesson)
-    Console().print(table)
+        table.add_row(s.id, s.title_ja if ja else s.title, s.model, s.bound, s.lesson)
+    _console(args).print(table)
     return 0
 
 
@@ -172,6 +227,8 @@ def _run_app(**kwargs: object) -> int:
 
     app = CooklineApp(**kwargs)  # type: ignore[arg-type]
     app.run()
+    for note in app.exit_notes:  # the terminal is back: say where the run was kept
+        print(f"cookline: {note}")
     return app.return_code or 0
 
 
@@ -188,10 +245,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         scenario = get(args.scenario)
     except UnknownScenario as exc:
         raise CliError(str(exc)) from None
-    if args.scale <= 0:
-        raise CliError(f"--scale {args.scale:g}: must be above 0")
-    if args.timeout <= 0:
-        raise CliError(f"--timeout {args.timeout:g}: must be above 0")
     try:
         choose_cpus(args.cores)
     except CoresError as exc:
@@ -225,7 +278,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from tui import recording
 
         recording.save(store, args.record)
-        console.print(f"[dim]recorded {store.events} events to {args.record}[/]")
+        console.print(f"recorded {store.events} events to {args.record}", markup=False, style="dim")
     return 0 if result.ok else 1
 
 
@@ -277,10 +330,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from tui import serve
 
-    if not 0 < args.port < 65536:
-        raise CliError(f"--port {args.port}: must be 1-65535")
-    if args.scale <= 0:
-        raise CliError(f"--scale {args.scale:g}: must be above 0")
     with socket.socket() as s:
         try:
             s.bind((args.host, args.port))
@@ -330,8 +379,6 @@ def _series(args: argparse.Namespace, plan: list, console) -> list:  # type: ign
     """Run a series with a status line that says which run of how many is going."""
     from tui import verdict
 
-    if args.scale <= 0:
-        raise CliError(f"--scale {args.scale:g}: must be above 0")
     status = console.status("starting…", spinner="dots")
     with status:
 
@@ -358,6 +405,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         from tui import recording
 
         recording.save(merged, args.record)
+        console.print(
+            f"recorded {merged.events} events to {args.record}", markup=False, style="dim"
+        )
     if not args.headless:
         console.print(verdict.compare_table(args.workload, entries, args.lang))
         return _run_app(replay=merged, lang=args.lang, autoplay=False)

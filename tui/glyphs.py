@@ -1,6 +1,14 @@
-"""How a state looks, in the headless view and the app alike: readable without colour."""
+"""How a state looks, in the headless view, the app and the SVG export alike: one table.
+
+Each state has a glyph (readable without colour) and one colour. The Gantt's component classes
+are generated from the same table, so the legend under the chart, the headless legend and the
+lanes can never disagree; a theme (present mode) restyles the component classes, and the app's
+legend is drawn with those very classes.
+"""
 
 from __future__ import annotations
+
+import math
 
 from scenarios.model import State
 
@@ -18,6 +26,27 @@ GLYPH: dict[int, str] = {
 PROCESS_ALIVE = "━"
 """A process lane shows its life, not CPU: its threads carry the work."""
 
+STYLE: dict[str, str] = {
+    "new": "#8a8a8a",
+    "ready": "#e5c07b",
+    "running": "#4caf50",
+    "waiting": "#4fc3f7",
+    "done": "#8a8a8a",
+    "failed": "bold #ff5252",
+    "process": "#b39ddb",
+}
+"""The colour of each look, by the name of the Gantt component class (``gantt--NAME``)."""
+
+LOOK: dict[int, str] = {
+    State.NEW: "new",
+    State.READY: "ready",
+    State.RUNNING: "running",
+    State.WAITING: "waiting",
+    State.DONE: "done",
+    State.FAILED: "failed",
+}
+"""Which look a state has (a process lane's ``running`` is ``process``)."""
+
 WORD: dict[int, str] = {
     State.NEW: "new",
     State.READY: "ready (no CPU / GIL / loop)",
@@ -26,6 +55,84 @@ WORD: dict[int, str] = {
     State.DONE: "done",
     State.FAILED: "failed",
 }
+
+LEGEND: tuple[tuple[str, str, str], ...] = (
+    (GLYPH[State.RUNNING] * 2, "running", "running"),
+    (GLYPH[State.READY] * 2, "ready", WORD[State.READY]),
+    (GLYPH[State.WAITING] * 2, "waiting", "waiting"),
+    (GLYPH[State.FAILED] * 2, "failed", "failed"),
+    (PROCESS_ALIVE * 2, "process", "process alive"),
+)
+"""(glyphs, look, words) of each legend item, in the order they are shown."""
+
+LEGEND_GAP = 3
+
+
+def legend_lines(width: int, indent: int = 2) -> list[list[tuple[str, str, str]]]:
+    """The legend's items, wrapped between items (never inside one) to fit ``width``."""
+    lines: list[list[tuple[str, str, str]]] = [[]]
+    used = indent
+    for item in LEGEND:
+        size = len(item[0]) + 1 + len(item[2])
+        if lines[-1] and used + LEGEND_GAP + size > width:
+            lines.append([])
+            used = indent
+        used += (LEGEND_GAP if lines[-1] else 0) + size
+        lines[-1].append(item)
+    return lines
+
+
+def nice_step(span_ns: float, cells: int, every: int = 12) -> float:
+    """A round tick step (1, 2 or 5 × a power of ten) about every ``every`` cells."""
+    raw = span_ns / max(1, cells // every)
+    mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for m in (1, 2, 5, 10):
+        if m * mag >= raw:
+            return m * mag
+    return 10 * mag
+
+
+def column(t: float, start: int, end: int, cells: int) -> int:
+    """The cell that holds instant ``t``: the one mapping lanes, axis, cursor and "now" share."""
+    return math.floor((t - start) * cells / (end - start))
+
+
+def shown_cells(start: int, end: int, cells: int, now: int | None) -> int:
+    """How many cells from the left hold the past (the rest is a replay's or a run's future)."""
+    if now is None:
+        return cells
+    return max(0, min(cells, column(now, start, end, cells) + 1))
+
+
+def axis_text(start: int, end: int, cells: int, origin: int, label: object) -> tuple[str, str]:
+    """The tick marks and their labels under ``cells`` columns of the window ``[start, end)``.
+
+    Ticks stand at round times since ``origin`` (the run's first event), wherever the window
+    was panned or zoomed to, so a label always says the time of the cell it stands under.
+    ``label`` formats a duration (the headless ``seconds``).
+    """
+    marks = ["─"] * cells
+    line = [" "] * cells
+    span = end - start
+    if span <= 0 or cells <= 0:
+        return "", ""
+    step = nice_step(span, cells)
+    k = math.ceil((start - origin) / step)
+    while True:
+        t = origin + k * step
+        k += 1
+        if t >= end:
+            break
+        col = column(t, start, end, cells)
+        if col < 0 or t < origin - step / 2:
+            continue
+        text = "0" if abs(t - origin) < step / 2 else str(label(t - origin))  # type: ignore[operator]
+        free = all(c == " " for c in line[max(0, col - 1) : col + len(text) + 1])
+        if col + len(text) <= cells and free:
+            line[col : col + len(text)] = text
+            marks[col] = "┬"
+    return "".join(marks), "".join(line)
+
 
 ACTOR_COLOURS = (
     "#4e9a06",

@@ -6,8 +6,6 @@ For CI, docs and pipes: it fits the terminal's width, and piped output carries n
 
 from __future__ import annotations
 
-import math
-
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -17,17 +15,9 @@ from tui import glyphs
 from tui.glyphs import GLYPH
 from tui.store import Summary, TraceStore
 
-_COLOUR = {
-    -1: "",
-    State.NEW: "grey50",
-    State.READY: "yellow",
-    State.RUNNING: "green",
-    State.WAITING: "cyan",
-    State.DONE: "grey50",
-    State.FAILED: "bold red",
-}
-GLYPHS = {st: (GLYPH[st], colour) for st, colour in _COLOUR.items()}
-PROCESS_ALIVE = (glyphs.PROCESS_ALIVE, "magenta")
+GLYPHS = {st: (GLYPH[st], glyphs.STYLE[look]) for st, look in glyphs.LOOK.items()}
+GLYPHS[-1] = (GLYPH[-1], "")
+PROCESS_ALIVE = (glyphs.PROCESS_ALIVE, glyphs.STYLE["process"])
 
 
 def seconds(ns: float) -> str:
@@ -44,41 +34,32 @@ def seconds(ns: float) -> str:
     return f"{s * 1e6:.0f} µs"
 
 
-def _nice_step(span_ns: float, cells: int, every: int = 12) -> float:
-    raw = span_ns / max(1, cells // every)
-    mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
-    for m in (1, 2, 5, 10):
-        if m * mag >= raw:
-            return m * mag
-    return 10 * mag
+def axis(start: int, end: int, cells: int, indent: int, origin: int | None = None) -> Text:
+    """Tick marks and labels under the chart, at round times since ``origin`` (default: the
+    window's start), whatever the window was panned or zoomed to."""
+    marks, labels = glyphs.axis_text(
+        start, end, cells, start if origin is None else origin, seconds
+    )
+    pad = " " * indent
+    return Text(pad + marks + "\n" + pad + labels, style="dim")
 
 
-def axis(start: int, end: int, cells: int, indent: int) -> Text:
-    """Tick labels under the chart: ``0 s``, ``200 ms``… at round steps."""
-    line = [" "] * cells
-    marks = ["─"] * cells
-    span = end - start
-    if span <= 0 or cells <= 0:
-        return Text(" " * indent)
-    step = _nice_step(span, cells)
-    k = 0
-    while True:
-        t = k * step
-        if t > span:
-            break
-        col = int(t / span * (cells - 1))
-        label = seconds(t) if t else "0"
-        if col + len(label) <= cells and all(c == " " for c in line[col : col + len(label) + 1]):
-            line[col : col + len(label)] = label
-            marks[col] = "┬"
-        k += 1
-    return Text(" " * indent + "".join(marks) + "\n" + " " * indent + "".join(line), style="dim")
+def lane(
+    store: TraceStore,
+    actor_index: int,
+    start: int,
+    end: int,
+    cells: int,
+    now: int | None = None,
+) -> Text:
+    """One actor's row: runs of equal state merged into one styled piece each.
 
-
-def lane(store: TraceStore, actor_index: int, start: int, end: int, cells: int) -> Text:
-    """One actor's row: runs of equal state merged into one styled piece each."""
+    ``now``: the row as it stood at that instant (cells after it blank), as the app draws it.
+    """
     a = store.actors[actor_index]
-    states = store.buckets(a, start, end, cells)
+    states = store.buckets(a, start, end, cells, now)
+    shown = glyphs.shown_cells(start, end, cells, now)
+    states[shown:] = [-1] * (cells - shown)
     text = Text()
     run_state, run_len = None, 0
     for st in [*states, None]:
@@ -109,24 +90,37 @@ def gantt(store: TraceStore, width: int) -> RenderableType:
         out.append(label.ljust(name_w) + " │", style="bold" if a.kind == Kind.PROCESS else "")
         out.append_text(lane(store, a.index, start, end, cells))
         out.append("\n")
-    out.append_text(axis(start, end, cells, name_w + 2))
+    out.append_text(axis(start, end, cells, name_w + 2, start))
     return out
 
 
-def legend() -> Text:
-    t = Text("  ")
-    for st, word in (
-        (State.RUNNING, "running"),
-        (State.READY, "ready (no CPU / GIL / loop)"),
-        (State.WAITING, "waiting"),
-        (State.FAILED, "failed"),
-    ):
-        glyph, style = GLYPHS[st]
-        t.append(glyph * 2, style=style)
-        t.append(f" {word}   ")
-    t.append(PROCESS_ALIVE[0] * 2, style=PROCESS_ALIVE[1])
-    t.append(" process alive")
+def fit_items(items: list[Text], width: int, indent: int = 0, gap: int = 3) -> Text:
+    """Items side by side, a new line between two items (never inside one) where the next
+    would pass ``width``: printed output fits the width it is given."""
+    t = Text()
+    used = 0
+    for item in items:
+        if used and used + gap + item.cell_len > width:
+            t.append("\n")
+            used = 0
+        if used:
+            t.append(" " * gap)
+            used += gap
+        else:
+            t.append(" " * indent)
+            used = indent
+        t.append_text(item)
+        used += item.cell_len
     return t
+
+
+def legend(width: int = 200) -> Text:
+    """The states' glyphs and words, wrapped between items to fit ``width``."""
+    items = [
+        Text.assemble((glyph, glyphs.STYLE[look]), f" {word}")
+        for glyph, look, word in glyphs.LEGEND
+    ]
+    return fit_items(items, width, indent=2, gap=glyphs.LEGEND_GAP)
 
 
 def summary_table(store: TraceStore, s: Summary) -> Table:
@@ -152,20 +146,23 @@ def summary_table(store: TraceStore, s: Summary) -> Table:
     return table
 
 
-def figures(s: Summary) -> Text:
-    cores = "  ".join(f"core {c}: {seconds(ns)}" for c, ns in sorted(s.per_core.items()) if c >= 0)
-    t = Text()
-    t.append("wall ", style="dim")
-    t.append(seconds(s.wall), style="bold")
-    t.append("   CPU (threads running) ", style="dim")
-    t.append(seconds(s.cpu), style="bold")
-    t.append("   parallelism ", style="dim")
-    t.append(f"{s.parallelism:.2f}", style="bold")
-    t.append("   most running at once ", style="dim")
-    t.append(str(s.max_running), style="bold")
+def figures(s: Summary, width: int = 200) -> Text:
+    def item(name: str, value: str) -> Text:
+        return Text.assemble((f"{name} ", "dim"), (value, "bold"))
+
+    t = fit_items(
+        [
+            item("wall", seconds(s.wall)),
+            item("CPU (threads running)", seconds(s.cpu)),
+            item("parallelism", f"{s.parallelism:.2f}"),
+            item("most running at once", str(s.max_running)),
+        ],
+        width,
+    )
+    cores = [Text(f"core {c}: {seconds(ns)}") for c, ns in sorted(s.per_core.items()) if c >= 0]
     if cores:
-        t.append("\nbusy by core  ", style="dim")
-        t.append(cores)
+        t.append("\n")
+        t.append_text(fit_items([Text("busy by core", style="dim"), *cores], width, gap=2))
     return t
 
 
@@ -211,9 +208,9 @@ def view(store: TraceStore, width: int, lang: str = "en") -> RenderableType:
         title(store),
         Text(""),
         gantt(store, width),
-        legend(),
+        legend(width),
         Text(""),
-        figures(s) if not store.header.get("runs") else stacked_note(),
+        figures(s, width) if not store.header.get("runs") else stacked_note(),
         Text(""),
         summary_table(store, s),
     ]

@@ -421,9 +421,13 @@ class TraceStore:
     ) -> list[int]:
         """The dominant state (most time) of each of ``n`` equal slices of ``[start, end)``.
 
-        -1 where the actor did not exist. When the window holds many more events than cells,
-        the answer comes from prefix sums (two binary searches a cell), so a frame costs the
-        same at ten thousand events as at ten million.
+        -1 where the actor did not exist. ``open_end`` is the instant the view calls now: an
+        unfinished last span runs to it, and events after it are not there yet (a replay hides
+        its future, so a cell is the same whether the file holds the rest of the run or not).
+
+        When the window holds many more events than cells, the answer comes from prefix sums
+        (two binary searches a cell), so a frame costs the same at ten thousand events as at
+        ten million.
         """
         if n <= 0 or end <= start or not len(actor):
             return [-1] * n
@@ -435,6 +439,17 @@ class TraceStore:
             if n <= 16:  # a live frame's few new cells: numpy's fixed cost would dominate
                 return self._buckets_few(actor, start, end, n, open_end)
             return self._buckets_by_sums(actor, start, end, n, open_end)
+
+    @staticmethod
+    def visible(actor: Actor, open_end: int | None) -> int:
+        """Index of the last event at or before ``open_end`` (-1: none yet)."""
+        if open_end is None:
+            return len(actor.t) - 1
+        return bisect_right(actor.t, open_end) - 1
+
+    def events_until(self, t: int) -> int:
+        """How many state events had happened by instant ``t``."""
+        return sum(bisect_right(a.t, t) for a in self.actors)
 
     def _open_end(self, open_end: int | None) -> int:
         """Where a last, unfinished span ends: a live run's now, or the last event."""
@@ -448,7 +463,7 @@ class TraceStore:
         out = [-1] * n
         ts, st = actor.t, actor.state
         width = (end - start) / n
-        last = len(ts) - 1
+        last = self.visible(actor, open_end)
         stop = self._open_end(open_end)
         partial: dict[int, dict[int, float]] = {}
         lo_i = max(0, bisect_right(ts, start) - 1)
@@ -459,9 +474,10 @@ class TraceStore:
             b = ts[k + 1] if k < last else max(stop, a)
             if state in FINAL_STATES:
                 b = a + width  # the end mark, not a lane of "done"
+            at = a
             a, b = max(a, start), min(b, end)
             if b <= a:
-                if state == State.FAILED and start <= a < end:
+                if state == State.FAILED and start <= at < end:  # the instant, not the clamp
                     b = a + 1
                 else:
                     continue
@@ -488,10 +504,12 @@ class TraceStore:
         return out
 
     def _life(self, actor: Actor, open_end: int | None) -> tuple[int, int | None, int, int, int]:
-        """For the prefix-sum paths: the last derived index, the final state (or None), where
-        the last span stops, the first event, and when the actor stopped being ``new``."""
+        """For the prefix-sum paths: the last visible index (-1: none yet), the final state (or
+        None), where the last span stops, the first event, and when it stopped being ``new``."""
         actor.derive()
-        last = actor.derived - 1
+        last = min(actor.derived - 1, self.visible(actor, open_end))
+        if last < 0:
+            return last, None, 0, 0, 0
         final = actor.state[last] if actor.state[last] in FINAL_STATES else None
         stop = actor.t[last] if final is not None else self._open_end(open_end)
         first = actor.t[0]
@@ -507,6 +525,8 @@ class TraceStore:
         wins. Same rules as :meth:`_buckets_by_sums`.
         """
         last, final, stop, first, alive = self._life(actor, open_end)
+        if last < 0:
+            return [-1] * n
         ts, st, cr, cw = actor.t, actor.state, actor.cum_run, actor.cum_wait
         width = (end - start) / n
         running, waiting = int(State.RUNNING), int(State.WAITING)
@@ -556,6 +576,8 @@ class TraceStore:
         edge; the views die before the lock is released, so the collector can grow the arrays.
         """
         last, final, stop, first, alive = self._life(actor, open_end)
+        if last < 0:
+            return [-1] * n
         ts = np.frombuffer(actor.t, dtype=np.int64, count=last + 1)
         st = np.frombuffer(actor.state, dtype=np.int8, count=last + 1)
         cr = np.frombuffer(actor.cum_run, dtype=np.int64, count=last + 1)
@@ -605,6 +627,7 @@ class TraceStore:
         width = (end - start) / n
         weights: list[dict[int, float]] = [{} for _ in range(n)]
         running = State.RUNNING
+        horizon = end if open_end is None else open_end
         with self.lock:
             for a in self.actors:
                 if a.kind != Kind.THREAD or not len(a):
@@ -616,6 +639,8 @@ class TraceStore:
                         if a.state[-1] in FINAL_STATES
                         else (self.bounds()[1] if open_end is None else open_end)
                     )
+                    if open_end is not None:  # a replay's future is not there yet
+                        stop = min(stop, open_end)
                     i = 0
                     for k in range(n):
                         mid = start + (k + 0.5) * width
@@ -629,7 +654,7 @@ class TraceStore:
                 for s in self.spans(a, start, end, open_end):
                     if s.state != running or s.core != core:
                         continue
-                    lo_t, hi_t = max(s.start, start), min(s.end, end)
+                    lo_t, hi_t = max(s.start, start), min(s.end, end, horizon)
                     if hi_t <= lo_t:
                         continue
                     i = min(n - 1, int((lo_t - start) / width))
@@ -720,24 +745,31 @@ class TraceStore:
             walk(a, 0)
         return out
 
-    def summary(self, peak: bool = True, cores: bool = True) -> Summary:
+    def summary(self, peak: bool = True, cores: bool = True, until: int | None = None) -> Summary:
         """The run's figures. Per-actor sums come from prefix sums (cheap, any size); the peak
-        of actors running at once needs a sweep over every span, so a live view may skip it."""
-        with self.lock:
-            return self._summary(peak, cores)
+        of actors running at once needs a sweep over every span, so a live view may skip it.
 
-    def _summary(self, peak: bool, cores: bool) -> Summary:
+        ``until``: the figures as they stood at that instant (a replay's clock, a live run's
+        now): nothing after it counts, and the wall time runs to it. Per-core time is then left
+        out (it is kept for whole spans only).
+        """
+        with self.lock:
+            return self._summary(peak, cores and until is None, until)
+
+    def _summary(self, peak: bool, cores: bool, until: int | None = None) -> Summary:
         lo, hi = self.bounds()
+        if until is not None:
+            hi = max(lo, until)
         wall = hi - lo
         per_core: dict[int, int] = {}
         actors = []
         cpu = 0
         for a in self.actors:
-            if not len(a):
+            last = self.visible(a, until)
+            if last < 0:
                 actors.append(ActorSummary(a, 0, 0, 0, 0, 0, None))
                 continue
             a.derive()
-            last = len(a) - 1
             final = State(a.state[last]) if a.state[last] in FINAL_STATES else None
             stop = a.t[last] if final is not None else hi
             run, wait = a.cum_run[last], a.cum_wait[last]
@@ -757,7 +789,7 @@ class TraceStore:
                     c = a.core[last]
                     per_core[c] = per_core.get(c, 0) + stop - a.t[last]
             actors.append(ActorSummary(a, run, ready, wait, a.t[0], a.t[last], final))
-        most = self.peak() if peak else 0
+        most = (self.peak() if until is None else self._peak_until(until)) if peak else 0
         return Summary(wall, cpu, cpu / wall if wall else 0.0, most, per_core, actors)
 
     def peak(self) -> int:
@@ -775,6 +807,17 @@ class TraceStore:
         most = _most_at_once(edges)
         self._peak = (self.events, most)
         return most
+
+    def _peak_until(self, until: int) -> int:
+        edges: list[tuple[int, int]] = []
+        for a in self.actors:
+            if a.kind != Kind.THREAD:
+                continue
+            for s in self.spans(a, end=until, open_end=until):
+                if s.state == State.RUNNING and s.start < until:
+                    edges.append((s.start, 1))
+                    edges.append((min(s.end, until), -1))
+        return _most_at_once(edges)
 
     def all_waiting_at(self, t: int, kinds: tuple[Kind, ...] = (Kind.TASK,)) -> int:
         """How many actors of these kinds were ``waiting`` at instant ``t``."""

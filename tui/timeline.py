@@ -47,19 +47,35 @@ class Timeline:
         self.start, self.span, self.follow = start, end - start, False
 
     def zoom(self, factor: float, lo: int, hi: int, now: int, around: int | None = None) -> None:
+        """Zoom by ``factor`` around ``around`` (else the middle): in to 1 ms at most, out to
+        the whole run at most (the fit), never to a window of nothing."""
         start, end = self.window(lo, hi, now)
         span = end - start
+        extent = max(hi, now) - lo
         new = max(MIN_SPAN, int(span * factor))
+        if new >= extent:
+            self.fit(live=self.follow)
+            return
         centre = around if around is not None else (start + end) // 2
         frac = (centre - start) / span if span else 0.5
         self.start = int(centre - frac * new)
         self.span = new
         self.follow = self.follow and around is None
+        self._clamp(lo, hi, now)
 
     def pan(self, fraction: float, lo: int, hi: int, now: int) -> None:
+        """Move the window by a fraction of its width, within the run."""
         self.freeze(lo, hi, now)
         assert self.span is not None
         self.start += int(self.span * fraction)
+        self._clamp(lo, hi, now)
+
+    def _clamp(self, lo: int, hi: int, now: int) -> None:
+        """Keep a fixed window over the run: panning past either end shows nothing to read."""
+        if self.span is None or self.follow:
+            return
+        last = max(hi, now, lo + self.span)
+        self.start = max(lo, min(self.start, last - self.span))
 
     def fit(self, live: bool) -> None:
         self.span = None

@@ -17,7 +17,7 @@ from textual.screen import Screen
 
 from scenarios.model import Kind, Reason, State
 from scenarios.runner import Run
-from tui import headless
+from tui import glyphs, headless
 from tui.headless import seconds
 from tui.store import TraceStore
 from tui.timeline import Timeline
@@ -42,10 +42,14 @@ class RunScreen(Screen[None]):
         Binding("a", "view('coroutines')", "Coroutines"),
         Binding("plus,equals_sign", "zoom(0.5)", "Zoom in", key_display="+", show=False),
         Binding("minus", "zoom(2)", "Zoom out", key_display="-", show=False),
-        Binding("left", "pan(-0.2)", "Pan", show=False),
-        Binding("right", "pan(0.2)", "Pan", show=False),
+        Binding("left", "pan(-0.2)", "Pan left", show=False),
+        Binding("right", "pan(0.2)", "Pan right", show=False),
         Binding("f", "fit", "Fit", show=False),
+        # one key, four meanings: the bar shows the one that applies now (see check_action)
         Binding("space", "pause", "Pause"),
+        Binding("space", "play", "Play"),
+        Binding("space", "freeze", "Freeze"),
+        Binding("space", "follow", "Follow"),
         Binding("n", "step(1)", "Step"),
         Binding("p", "step(-1)", "Prev", show=False),
         Binding("left_square_bracket", "speed(False)", "Slower", key_display="[", show=False),
@@ -66,14 +70,14 @@ class RunScreen(Screen[None]):
         record: str | None = None,
         autoplay: bool = True,
         lang: str = "en",
-        caption: str = "",
+        caption: str | tuple[str, str] = "",
         present: bool = False,
         view: str = "threads",
     ) -> None:
         super().__init__()
         self.store = store
-        self.caption = caption
-        """Shown first in the header: a talk's step ("3/10 · Deadlock")."""
+        self.caption = (caption, caption) if isinstance(caption, str) else caption
+        """Shown first in the header, in English and Japanese: a talk's step ("3/10 · …")."""
         self.present = present
         self.first_view = view
         self.run = run
@@ -98,6 +102,9 @@ class RunScreen(Screen[None]):
         self._figures_due = True
         """Redraw the figures at the next refresh, whatever the half-second throttle says."""
         self._figures_text = Text()
+        self._figures_key: tuple[object, ...] = ()
+        self.saved: str | None = None
+        """Where the run was recorded, once it was."""
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -110,7 +117,6 @@ class RunScreen(Screen[None]):
             # figures, cursor readout and narration in one panel of fixed height: one widget
             # to style and lay out, and no layout at all when the text grows or shrinks
             yield TextPanel(id="side")
-            yield TextPanel(id="axis")
             yield Gantt(self.store, row_height=2 if self.present else 1, id="gantt")
         yield KeyBar()
 
@@ -129,16 +135,39 @@ class RunScreen(Screen[None]):
         self.gantt.sync_lanes()
         self.gantt.focus()
         self._refresh(force=True)
-        self.set_interval(TICK, self._tick)
+        self._timer = self.set_interval(TICK, self._tick)
+
+    def on_screen_suspend(self) -> None:
+        self._timer.pause()  # under the tour, the app's first screen rests
+
+    def on_screen_resume(self) -> None:
+        self._timer.resume()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 80, "-narrow")
+        self.set_class(80 <= self.size.width < 110, "-medium")
         self.call_after_refresh(self._refresh, True)
 
     def on_unmount(self) -> None:
+        self.stop_run("the app was closed")
+
+    def stop_run(self, why: str) -> None:
+        """Stop the worker tree, keeping what was recorded (and saying where, at exit)."""
         if self.run is not None and not self.run.finished:
-            self.run.stop("the app was closed")
+            self.run.stop(why)
             self.run.wait(10)
+        self._save()
+
+    def _save(self) -> None:
+        if self.record and self.saved is None and self.store.events:
+            from tui import recording
+
+            recording.save(self.store, self.record)
+            self.saved = self.record
+            note = f"recorded {self.store.events:,} events to {self.record}"
+            # said in the figures (a toast would cover the lanes) and again once the app exits
+            self.app.exit_notes.append(note)  # type: ignore[attr-defined]
+            self._figures_key = ()
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -163,6 +192,7 @@ class RunScreen(Screen[None]):
             moved = True
             if tl.position >= hi:
                 tl.playing = False
+                self.refresh_bindings()
         if self.live and self.run is not None and not self.run.finished:
             moved = True
         self._refresh(force=moved)
@@ -176,6 +206,7 @@ class RunScreen(Screen[None]):
             self._ended_seen = True
             self._figures_due = True
             self.timeline.fit(live=False)
+            self.refresh_bindings()
             self._on_ended()
             changed = True
         if not (changed or force):
@@ -185,16 +216,31 @@ class RunScreen(Screen[None]):
         lo, hi = store.bounds()
         now = self.now()
         start, end = self.timeline.window(lo, hi, now)
-        running = self.live and self.run is not None and not self.run.finished
-        gantt.set_window(start, end, None if (self.live and not running) else now)
+        gantt.set_window(start, end, self.horizon(), origin=lo)
         self._update_side(now, start, end)
+
+    @property
+    def growing(self) -> bool:
+        """A live run still going: its store holds only the past, and grows."""
+        return self.live and self.run is not None and not self.run.finished
+
+    def horizon(self) -> int | None:
+        """Where what is shown stops (None: the whole store): a replay's clock hides its future,
+        a live run's now ends its open spans; a finished live run shows everything."""
+        if self.live and not self.growing:
+            return None
+        return self.now()
+
+    def _ended_by(self, now: int) -> bool:
+        """Has the run's end been reached, at the clock shown?"""
+        if not self.store.end:
+            return False
+        return self.live or now >= self.store.bounds()[1]
 
     # -- panels -------------------------------------------------------------------------------
 
     def _update_side(self, now: int, start: int, end: int) -> None:
         self._panel("run-header").content = self._header(now)
-        axis = headless.axis(start, end, self.gantt.cells, self.gantt.name_width + 1)
-        self._panel("axis").content = Text.assemble(axis, "\n", headless.legend())
         clock = self.app.clock() / 1e9  # type: ignore[attr-defined]
         if clock - self._rate_mark[0] >= 0.5:
             prev_t, prev_n = self._rate_mark
@@ -205,10 +251,14 @@ class RunScreen(Screen[None]):
             self._figures_due = False
             self._load_mark = clock
             self._load = self.app.load()  # type: ignore[attr-defined]
+        # the figures read the clock the header and the chart read: recomputed when it moves
+        key = (now, self.store.version, tuple(self._load), self.lang)
+        if key != self._figures_key:
+            self._figures_key = key
             self._figures_text = self._figures(now)
         self._panel("side").content = self._side(now)
         banner = self._panel("banner")
-        text = self._banner()
+        text = self._banner(now)
         if banner.display != (text is not None):  # restyling costs: only on a change
             banner.display = text is not None
         if text is not None:
@@ -217,34 +267,55 @@ class RunScreen(Screen[None]):
     def _header(self, now: int) -> Text:
         h = self.store.header
         m = h.get("machine", {})
+        ja = self.lang == "ja"
         t = Text()
-        if self.caption:
-            t.append(f" {self.caption} ", style="bold reverse")
+        caption = self.caption[1] if ja and self.caption[1] else self.caption[0]
+        if caption:
+            t.append(f" {caption} ", style="bold reverse")
             t.append(" ")
         t.append(f" {h.get('scenario', '?')} ", style="bold reverse")
-        if not self.caption:  # a talk's step already says what this is
-            t.append(f" {h.get('title_ja' if self.lang == 'ja' else 'title', '')}", style="bold")
+        if not caption:  # a talk's step already says what this is
+            t.append(
+                f" {h.get('title_ja' if ja else 'title', '') or h.get('title', '')}", style="bold"
+            )
         t.append("  ")
-        if self.live:
-            state = "LIVE" if self.run is not None and not self.run.finished else "ENDED"
+        elapsed = seconds(max(0, now - self.store.bounds()[0]))
+        at_end = not self.timeline.playing and self.timeline.position >= self.store.bounds()[1]
+        if h.get("runs") and at_end:  # stacked runs, all shown: no replay to speak of
+            state = f"COMPARISON of {len(h['runs'])} runs"
+        elif self.live:
+            state = "LIVE" if self.growing else "ENDED"
+            if self.growing and not self.timeline.follow:
+                state = "LIVE view frozen"
+            state += f" {elapsed}"
         else:
             paused = "" if self.timeline.playing else " paused"
-            state = f"REPLAY {self.timeline.speed:g}×{paused}"
-        if self.live and not self.timeline.follow and state == "LIVE":
-            state = "LIVE view paused"
-        t.append(f"{state} {seconds(max(0, now - self.store.bounds()[0]))}", style="bold")
+            state = f"REPLAY {self.timeline.speed:g}×{paused} {elapsed}"
+            if h.get("runs"):
+                state = f"COMPARISON of {len(h['runs'])} runs · {state}"
+        t.append(state, style="bold")
         gil = m.get("gil_enabled")
         t.append(
             f" │ Py {m.get('python', '?')} · GIL {'on' if gil else 'off'}"
             f" · {m.get('cpus_used', '?')}/{m.get('cores', '?')} cores │ {self.gantt.view}",
             style="dim",
         )
+        t.no_wrap = True
+        t.overflow = "ellipsis"
         return t
 
     def _side(self, now: int) -> Text:
         readout = self._readout()
         readout.rstrip()
-        return Text.assemble(self._figures_text, "\n", readout, "\n\n", self._narration(now))
+        top = Text.assemble(self._figures_text, "\n", readout, "\n\n")
+        return Text.assemble(top, self._narration(now, self._lines_left(top)))
+
+    def _lines_left(self, text: Text) -> int:
+        """Rows of the side panel below ``text``, once wrapped to the panel's width."""
+        side = self._panel("side")
+        width = max(1, side.content_region.width)
+        used = len(text.wrap(self.app.console, width))
+        return max(2, side.content_region.height - used)
 
     def _figures(self, now: int) -> Text:
         return Text.assemble(self._stats(now), "\n\n", self._meters())
@@ -254,9 +325,12 @@ class RunScreen(Screen[None]):
             return Text.assemble(
                 headless.stacked_note(), "\n", ("events ", "dim"), f"{self.store.events:,}"
             )
-        growing = self.live and self.run is not None and not self.run.finished
-        # the peak sweeps every span and per-core time every event: once, at the end
-        s = self.store.summary(peak=not growing, cores=not growing)
+        # a replay counts what had happened by its clock; the peak sweeps every span: once
+        # the clock stands still (the run's end, a paused replay), not at every frame
+        upto = self.horizon()
+        moving = self.growing or (not self.live and self.timeline.playing)
+        s = self.store.summary(peak=not moving, cores=False, until=upto)
+        events = self.store.events if upto is None else self.store.events_until(upto)
         t = Text()
         t.append("wall ", style="dim")
         t.append(f"{seconds(s.wall)}\n", style="bold")
@@ -265,10 +339,12 @@ class RunScreen(Screen[None]):
         t.append("parallelism ", style="dim")
         t.append(f"{s.parallelism:.2f}\n", style="bold")
         t.append("most at once ", style="dim")
-        t.append(f"{s.max_running if not growing else '…'}\n", style="bold")
+        t.append(f"{s.max_running if not moving else '…'}\n", style="bold")
         t.append("events ", style="dim")
-        t.append(f"{self.store.events:,}", style="bold")
-        if self.live and self.run is not None and not self.run.finished:
+        t.append(f"{events:,}", style="bold")
+        if self.saved:
+            t.append(f"\nrecorded to {self.saved}", style="dim")
+        if self.growing:
             lag = seconds(self.store.lag)
             t.append(f"\n{self._events_rate:,.0f} events/s · lag {lag}", style="dim")
         return t
@@ -288,19 +364,24 @@ class RunScreen(Screen[None]):
         cur = g.cursor
         if cur is None:
             return Text(_NO_CURSOR, style="dim")
-        t = Text()
+        t = Text(no_wrap=True, overflow="ellipsis")
         t.append(f"cursor {seconds(cur - self.store.bounds()[0])}\n", style="bold")
+        horizon = self.horizon()
         for i, lane in enumerate(g.lanes[:14]):
             mark = "▶" if g.selected == i else " "
+            name = _fit(lane.title, 12)
+            if horizon is not None and cur > horizon:  # a replay's future is not told either
+                t.append(f"{mark}{name} …\n", style="dim")
+                continue
             if lane.actor is None:
                 assert lane.core is not None
                 owner = self.store.core_buckets(lane.core, cur, cur + 1, 1)[0]
                 who = self.store.actors[owner].name if owner >= 0 else "idle"
-                t.append(f"{mark}{lane.title[:12]:<12} {who}\n")
+                t.append(f"{mark}{name} {who}\n")
                 continue
             span = self.store.state_at(self.store.actors[lane.actor], cur)
             if span is None:
-                t.append(f"{mark}{lane.title[:12]:<12} —\n", style="dim")
+                t.append(f"{mark}{name} —\n", style="dim")
                 continue
             word = State(span.state).name.lower()
             if span.state == State.WAITING and span.reason:
@@ -308,52 +389,78 @@ class RunScreen(Screen[None]):
             extra = f" core {span.core}" if span.core >= 0 and span.state == State.RUNNING else ""
             if span.label:
                 extra += f" “{span.label}”"
-            t.append(f"{mark}{lane.title[:12]:<12} ", style="bold" if mark == "▶" else "")
-            t.append(f"{word}{extra}\n", style=_STATE_STYLE.get(span.state, ""))
+            t.append(f"{mark}{name} ", style="bold" if mark == "▶" else "")
+            look = glyphs.STYLE.get(glyphs.LOOK.get(span.state, ""), "")
+            t.append(f"{word}{extra}\n", style=look)
         return t
 
-    def _narration(self, now: int) -> Text:
-        t = Text("narration\n", style="dim")
+    def _narration(self, now: int, room: int = 8) -> Text:
+        """The cues told by now, the newest last; older ones give way when the panel is short."""
         lo = self.store.bounds()[0]
+        width = max(1, self._panel("side").content_region.width)
         shown = [c for c in self.store.cues if c[0] <= now][-6:]
-        for k, (ct, _, en, ja) in enumerate(shown):
-            text = ja if self.lang == "ja" and ja else en
-            style = "bold" if k == len(shown) - 1 else "dim"
-            t.append(f"{seconds(ct - lo):>7} ", style="dim")
-            t.append(f"{text}\n", style=style)
-        return t
+        while True:
+            t = Text("narration\n", style="dim")
+            for k, (ct, _, en, ja) in enumerate(shown):
+                text = ja if self.lang == "ja" and ja else en
+                style = "bold" if k == len(shown) - 1 else "dim"
+                t.append(f"{seconds(ct - lo):>7} ", style="dim")
+                t.append(f"{text}\n", style=style)
+            if len(shown) <= 1 or len(t.wrap(self.app.console, width)) <= room:
+                return t
+            shown = shown[1:]
 
-    def _banner(self) -> Text | None:
+    def _banner(self, now: int) -> Text | None:
+        """What went wrong, once the clock shown has reached it: the outcome and each error's
+        own last line (the exception a cook raised), wrapped, never cut."""
         end = self.store.end
-        if end and end.get("outcome") not in (None, "done"):
-            return Text(f" × {end['outcome']}: {end.get('message', '')} ", style="bold")
-        failed = [
-            a
-            for a in self.store.actors
-            if len(a) and a.state[-1] == State.FAILED and a.kind == Kind.THREAD
+        horizon = self.horizon()
+        errors = [
+            (self.store.actors[a].name, text.strip().splitlines()[-1])
+            for t, a, text in self.store.errors
+            if text.strip() and (horizon is None or t <= horizon)
         ]
-        if failed:
-            names = ", ".join(a.name for a in failed)
-            return Text(f" × failed: {names} ", style="bold")
-        return None
+        lines: list[str] = []
+        if end and end.get("outcome") not in (None, "done") and self._ended_by(now):
+            lines.append(f"× {end['outcome']}: {end.get('message', '')}")
+        failed = [
+            a.name
+            for a in self.store.actors
+            if len(a)
+            and a.kind == Kind.THREAD
+            and (i := self.store.visible(a, horizon)) >= 0
+            and a.state[i] == State.FAILED
+        ]
+        if failed and not lines:
+            lines.append(f"× failed: {', '.join(failed)}")
+        if not lines:
+            return None
+        seen: set[str] = set()
+        for who, last in errors[:3]:
+            if last not in seen and last not in lines[0]:
+                seen.add(last)
+                lines.append(f"  {who}: {last}")
+        return Text("\n".join(lines), style="bold")
 
     def _on_ended(self) -> None:
-        if self.record:
-            from tui import recording
-
-            recording.save(self.store, self.record)
-            self.notify(f"recorded {self.store.events} events to {self.record}")
-        end = self.store.end
-        if end.get("outcome") == "done":
-            self.notify("the run finished: fit to the whole run", timeout=3)
-        else:
-            self.notify(f"{end.get('outcome')}: {end.get('message')}", severity="error")
+        # the header says ENDED and the banner what failed: no toast over the axis
+        self._save()
 
     # -- actions ------------------------------------------------------------------------------
 
     def _bounds_now(self) -> tuple[int, int, int]:
         lo, hi = self.store.bounds()
         return lo, hi, self.now()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that cannot act here are not offered (and say nothing when pressed)."""
+        if action == "speed":
+            return not self.live  # a live run goes at the speed of the kitchen
+        if action in ("pause", "play", "freeze", "follow"):
+            return action == self._space_action()
+        if action == "again":
+            return not self.live or self.restart is not None
+        return True
 
     def action_view(self, view: str) -> None:
         self.gantt.view = view
@@ -375,16 +482,34 @@ class RunScreen(Screen[None]):
         self._refresh(force=True)
 
     def action_fit(self) -> None:
-        running = self.live and self.run is not None and not self.run.finished
-        self.timeline.fit(live=running)
+        self.timeline.fit(live=self.growing)
         self._refresh(force=True)
 
+    def _space_action(self) -> str | None:
+        """What space does now (None for a finished live run: nothing to pause)."""
+        if self.live:
+            if not self.growing:
+                return None
+            return "freeze" if self.timeline.follow else "follow"
+        return "pause" if self.timeline.playing else "play"
+
     def action_pause(self) -> None:
+        self._toggle()
+
+    def action_play(self) -> None:
+        self._toggle()
+
+    def action_freeze(self) -> None:
+        self._toggle()
+
+    def action_follow(self) -> None:
+        self._toggle()
+
+    def _toggle(self) -> None:
         tl = self.timeline
         if self.live:
             if tl.follow:
                 tl.freeze(*self._bounds_now())
-                self.notify("view paused: the run goes on; space to follow again", timeout=2)
             else:
                 tl.follow = True
                 tl.span = None
@@ -392,6 +517,7 @@ class RunScreen(Screen[None]):
             if not tl.playing and tl.position >= self.store.bounds()[1]:
                 tl.position = self.store.bounds()[0]
             tl.playing = not tl.playing
+        self.refresh_bindings()
         self._refresh(force=True)
 
     def action_step(self, direction: int) -> None:
@@ -408,6 +534,7 @@ class RunScreen(Screen[None]):
                 self.timeline.position = t
         elif self.timeline.follow:
             self.timeline.freeze(*self._bounds_now())
+        self.refresh_bindings()
         start, end = self.timeline.window(lo, hi, self.now())
         if not start <= t < end and self.timeline.span is not None:
             self.timeline.start = t - self.timeline.span // 2
@@ -415,46 +542,53 @@ class RunScreen(Screen[None]):
         self._refresh(force=True)
 
     def action_speed(self, up: bool) -> None:
-        speed = self.timeline.faster(up)
-        self.notify(f"replay speed {speed:g}×", timeout=1.5)
+        self.timeline.faster(up)  # the header says the speed: no toast over the lanes
         self._refresh(force=True)
 
     def action_language(self) -> None:
         self.lang = "ja" if self.lang == "en" else "en"
+        self.app.lang = self.lang  # type: ignore[attr-defined]
         self._refresh(force=True)
 
     def action_again(self) -> None:
         if self.live and self.restart is not None:
-            if self.run is not None and not self.run.finished:
-                self.run.stop("run again")
-                self.run.wait(10)
+            self.stop_run("run again")
             run, store = self.restart()
-            self.app.switch_screen(
-                RunScreen(store, run=run, restart=self.restart, record=self.record, lang=self.lang)
+            again = RunScreen(
+                store,
+                run=run,
+                restart=self.restart,
+                record=self.record,
+                lang=self.lang,
+                caption=self.caption,
+                present=self.present,  # a talk's step stays a talk's step
+                view=self.gantt.view,
             )
+            self.app.switch_screen(again)
         elif not self.live:
             self.timeline.position = self.store.bounds()[0]
             self.timeline.playing = True
+            self.refresh_bindings()
             self.gantt.set_cursor(None)
             self._refresh(force=True)
 
     def action_back(self) -> None:
+        self.stop_run("back to the tour")
         self.app.show_tour()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
+        # the key list takes the figures' place: the chart keeps its width, axis and legend
         if self.app.screen.query("HelpPanel"):
             self.app.action_hide_help_panel()
+            self.remove_class("-help")
         else:
             self.app.action_show_help_panel()
+            self.add_class("-help")
 
 
 _NO_CURSOR = "cursor: n / p or click"
 
-_STATE_STYLE = {
-    State.RUNNING: "green",
-    State.READY: "yellow",
-    State.WAITING: "cyan",
-    State.FAILED: "bold red",
-    State.DONE: "dim",
-    State.NEW: "dim",
-}
+
+def _fit(name: str, width: int) -> str:
+    """``name`` in exactly ``width`` columns: cut with an ellipsis, never silently."""
+    return name.ljust(width) if len(name) <= width else name[: width - 1] + "…"

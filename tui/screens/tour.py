@@ -54,6 +54,9 @@ class TourScreen(Screen[None]):
         )
         return t
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 60, "-narrow")
+
     def _options(self) -> list[Option | None]:
         out: list[Option | None] = []
         for group, ids in _groups().items():
@@ -63,7 +66,10 @@ class TourScreen(Screen[None]):
             for sid in ids:
                 s = BY_ID[sid]
                 title = s.title_ja if self.lang == "ja" else s.title
-                prompt = Text.assemble(("  " + title, "bold"), (f"  {s.id}", "dim"))
+                # one line an item, cut with an ellipsis: a wrapped id lost its indent
+                prompt = Text.assemble(
+                    ("  " + title, "bold"), (f"  {s.id}", "dim"), no_wrap=True, overflow="ellipsis"
+                )
                 out.append(Option(prompt, id=sid))
         return out
 
@@ -73,6 +79,10 @@ class TourScreen(Screen[None]):
         ol.highlighted = next(i for i, o in enumerate(ol.options) if not o.disabled)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        ol = self.query_one(OptionList)
+        first = next(i for i, o in enumerate(ol.options) if not o.disabled)
+        if event.option_index == first:  # Home: the first group's heading stays in view
+            self.call_after_refresh(ol.scroll_home, animate=False)
         if event.option.id:
             self.query_one("#tour-story", Static).update(self._story(event.option.id))
 
@@ -104,6 +114,7 @@ class TourScreen(Screen[None]):
 
     def action_language(self) -> None:
         self.lang = "ja" if self.lang == "en" else "en"
+        self.app.lang = self.lang  # type: ignore[attr-defined]
         ol = self.query_one(OptionList)
         at = ol.highlighted
         ol.clear_options()

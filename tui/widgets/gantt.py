@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Click, MouseScrollDown, MouseScrollLeft, MouseScrollRight, MouseScrollUp
 from textual.geometry import Size
@@ -24,10 +25,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from scenarios.model import FINAL_STATES, Kind, State
+from tui import glyphs
 from tui.glyphs import ACTOR_COLOURS, GLYPH, PROCESS_ALIVE
 from tui.store import Actor, TraceStore
 
 VIEWS = ("threads", "cores", "coroutines")
+
+NAME_MAX = 48
+"""The widest the name column grows on a wide terminal."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,20 @@ def lanes_for(store: TraceStore, view: str) -> list[Lane]:
             if a.kind == Kind.TASK:
                 out.append(Lane(a.name, 1, actor=a.index))
             elif a.kind == Kind.THREAD and has_tasks:
-                out.append(Lane(f"{a.name} (loop)", 0, actor=a.index, heading=True))
+                title = a.name if "loop" in a.name else f"{a.name} (loop)"
+                out.append(Lane(title, 0, actor=a.index, heading=True))
     return out
+
+
+def empty_note(store: TraceStore, view: str) -> str:
+    """What an empty view says instead of staying blank."""
+    if not store.actors:
+        return "no events yet"
+    if view == "coroutines":
+        return "no asyncio tasks in this run: t shows its threads"
+    if view == "cores":
+        return "no thread has run on a core yet"
+    return "no threads yet"
 
 
 class Gantt(ScrollView, can_focus=True):
@@ -79,21 +96,29 @@ class Gantt(ScrollView, can_focus=True):
         "gantt--selected",
     }
 
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        """
     Gantt { background: $surface; }
     Gantt > .gantt--name { color: $text; }
     Gantt > .gantt--heading { color: $text-muted; text-style: bold; }
-    Gantt > .gantt--running { color: $success; }
-    Gantt > .gantt--ready { color: $warning; }
-    Gantt > .gantt--waiting { color: $secondary; }
-    Gantt > .gantt--new { color: $text-disabled; }
-    Gantt > .gantt--done { color: $text-disabled; }
-    Gantt > .gantt--failed { color: $error; text-style: bold; }
-    Gantt > .gantt--process { color: $primary-lighten-2; }
     Gantt > .gantt--future { color: $text-disabled; }
     Gantt > .gantt--cursor { background: $foreground 30%; }
     Gantt > .gantt--selected { background: $boost; text-style: bold; }
     """
+        # the states' colours: the one table the headless view and the legend read too
+        + "".join(
+            f"Gantt > .gantt--{look} {{ color: {style.split()[-1]};"
+            + (" text-style: bold;" if "bold" in style else "")
+            + " }\n"
+            for look, style in glyphs.STYLE.items()
+        )
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # the chart's arrows pan time (a ScrollView's would scroll an axis that never scrolls)
+        Binding("left", "pan(-0.2)", "Pan left", show=False),
+        Binding("right", "pan(0.2)", "Pan right", show=False),
+    ]
 
     view: reactive[str] = reactive("threads")
     """Which lanes: ``threads``, ``cores`` or ``coroutines``."""
@@ -118,24 +143,25 @@ class Gantt(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id)
         self.store = store
-        self.name_width = name_width
-        self._max_name_width = name_width
+        self._min_name_width = name_width
+        """The name column's width on a terminal of 80 columns or more (less on narrower)."""
         self.row_height = row_height
         """Screen lines per lane: 2 on a projector (``cookline present``)."""
         self.start = 0
         self.end = 1
         self.now: int | None = None
         """Cells after ``now`` are the future: not drawn (replay, live)."""
+        self.origin = 0
+        """The axis counts time from here (the run's first event)."""
         self.cursor: int | None = None
         self.selected: int | None = None
         """Index of the lane the cursor's readout is about."""
         self.lanes: list[Lane] = []
         self._lane_key: tuple[int, int, int, str] = (-1, -1, -1, "")
+        self._longest = 0
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
-        self._lane_states: LRUCache[tuple[int, ...], tuple[int, list[int], int, int]] = LRUCache(
-            4096
-        )
-        """Per lane and window: (cells final so far, the cells, events seen, cells computed)."""
+        self._lane_states: LRUCache[tuple[int, ...], tuple[int, list[int]]] = LRUCache(4096)
+        """Per lane and window: (cells final so far, the cells computed up to now)."""
         self._styles: dict[str, Style] = {}
         """Component styles combined with the widget's own, built once per style change."""
 
@@ -153,16 +179,35 @@ class Gantt(ScrollView, can_focus=True):
             self._styles[name] = style
         return style
 
-    # -- what the screen sets -------------------------------------------------------------
+    # -- geometry: every part of the picture reads these, at the moment it is drawn ----------
+
+    @property
+    def name_width(self) -> int:
+        """The lane-name column: wide enough for the longest name where there is room, never
+        more than a third of the widget; read from the size now, so a resize moves the names,
+        the lanes and the axis together."""
+        width = self.size.width
+        wanted = max(self._min_name_width, min(NAME_MAX, self._longest + 1))
+        return max(6, min(wanted, width // 3))
 
     @property
     def cells(self) -> int:
         return max(1, self.size.width - self.name_width - 1)
 
-    def set_window(self, start: int, end: int, now: int | None = None) -> None:
+    @property
+    def footer_height(self) -> int:
+        """Rows under the lanes: the axis marks, its labels and the legend."""
+        return 2 + len(glyphs.legend_lines(self.size.width))
+
+    @property
+    def lane_rows(self) -> int:
+        """Screen rows the lanes have (the footer keeps the bottom)."""
+        return max(0, self.size.height - self.footer_height)
+
+    def set_window(self, start: int, end: int, now: int | None = None, origin: int = 0) -> None:
         end = max(end, start + 1)
-        if (start, end, now) != (self.start, self.end, self.now):
-            self.start, self.end, self.now = start, end, now
+        if (start, end, now, origin) != (self.start, self.end, self.now, self.origin):
+            self.start, self.end, self.now, self.origin = start, end, now, origin
             self.refresh()
 
     def set_cursor(self, t: int | None, lane: int | None = None) -> None:
@@ -178,10 +223,14 @@ class Gantt(ScrollView, can_focus=True):
             return False
         self._lane_key = key
         self.lanes = lanes_for(self.store, self.view)
-        # the width is never scrolled; keeping it fixed spares a layout when the widget resizes
-        self.virtual_size = Size(1, len(self.lanes) * self.row_height)
+        self._longest = max((2 * lane.depth + len(lane.title) for lane in self.lanes), default=0)
+        self._resize_virtual()
         self.refresh()
         return True
+
+    def _resize_virtual(self) -> None:
+        # the width is never scrolled; the footer's rows count so the last lane can be reached
+        self.virtual_size = Size(1, len(self.lanes) * self.row_height + self.footer_height)
 
     def watch_view(self) -> None:
         self.selected = None
@@ -189,8 +238,8 @@ class Gantt(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
 
     def on_resize(self) -> None:
-        # names take at most a third of a narrow terminal: the chart is the point
-        self.name_width = max(8, min(self._max_name_width, self.size.width // 3))
+        self._resize_virtual()
+        self.refresh()
 
     def time_at(self, x: int) -> int | None:
         """The time under column ``x`` of the widget, if it is in the chart."""
@@ -199,11 +248,22 @@ class Gantt(ScrollView, can_focus=True):
             return None
         return int(self.start + (col + 0.5) * (self.end - self.start) / self.cells)
 
-    # -- mouse ------------------------------------------------------------------------------
+    def lane_at(self, y: int) -> int | None:
+        """The lane under row ``y`` of the widget (None on the footer or past the lanes)."""
+        if y >= self.lane_rows:
+            return None
+        row = (y + int(self.scroll_y)) // self.row_height
+        return row if 0 <= row < len(self.lanes) else None
+
+    # -- keys and mouse ---------------------------------------------------------------------
+
+    def action_pan(self, by: float) -> None:
+        self.post_message(self.Panned(by))
 
     def on_click(self, event: Click) -> None:
-        row = (event.y + int(self.scroll_y)) // self.row_height
-        lane = row if 0 <= row < len(self.lanes) else None
+        lane = self.lane_at(event.y)
+        if event.y >= self.lane_rows:
+            return
         t = self.time_at(event.x)
         if t is None and lane is not None:
             t = self.cursor
@@ -211,7 +271,7 @@ class Gantt(ScrollView, can_focus=True):
             self.post_message(self.CursorMoved(t, lane))
 
     def _pan_or_scroll(self, by: float, event: MouseScrollDown | MouseScrollUp) -> None:
-        if len(self.lanes) * self.row_height <= self.size.height or event.shift:
+        if len(self.lanes) * self.row_height <= self.lane_rows or event.shift:
             event.stop()
             event.prevent_default()
             self.post_message(self.Panned(by))
@@ -233,18 +293,30 @@ class Gantt(ScrollView, can_focus=True):
     # -- rendering --------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        line = y + int(self.scroll_y)
-        row, part = divmod(line, self.row_height)
         width = self.size.width
         base = self._style("")
-        if row >= len(self.lanes) or width <= 0:
+        if width <= 0:
+            return Strip.blank(width, base)
+        foot = y - self.lane_rows
+        if foot >= 0:
+            return self._footer(foot, width)
+        line = y + int(self.scroll_y)
+        row, part = divmod(line, self.row_height)
+        if not self.lanes:
+            if line == 0:
+                note = " " + empty_note(self.store, self.view)
+                return Strip(
+                    [Segment(note[:width], self._style("heading"))], width
+                ).extend_cell_length(width, base)
+            return Strip.blank(width, base)
+        if row >= len(self.lanes):
             return Strip.blank(width, base)
         lane = self.lanes[row]
         length = self._lane_length(lane)
         cells = self.cells
         cursor_col = None
         if self.cursor is not None and self.start <= self.cursor < self.end:
-            cursor_col = int((self.cursor - self.start) * cells / (self.end - self.start))
+            cursor_col = glyphs.column(self.cursor, self.start, self.end, cells)
         key = (
             row,
             lane,
@@ -265,11 +337,38 @@ class Gantt(ScrollView, can_focus=True):
         if part:  # a tall lane's lower line: the same cells under a blank name
             lower = self._cache.get((*key, "lower"))
             if lower is None:
-                blank = Strip.blank(self.name_width, self._style("name"))
-                lower = Strip.join([blank, strip.crop(self.name_width, width)])
+                name_width = self.name_width
+                blank = Strip.blank(name_width, self._style("name"))
+                lower = Strip.join([blank, strip.crop(name_width, width)])
                 self._cache[(*key, "lower")] = lower
             return lower
         return strip
+
+    def _footer(self, row: int, width: int) -> Strip:
+        """The axis (marks, then labels) and the legend, from the very window the lanes use."""
+        indent = self.name_width + 1
+        future = self._style("future")
+        if row < 2:
+            marks, labels = glyphs.axis_text(
+                self.start, self.end, self.cells, self.origin, _seconds
+            )
+            text = (marks, labels)[row]
+            return (
+                Strip([Segment(" " * indent, future), Segment(text, future)], width)
+                .crop(0, width)
+                .extend_cell_length(width, self._style(""))
+            )
+        lines = glyphs.legend_lines(width)
+        k = row - 2
+        if k >= len(lines):
+            return Strip.blank(width, self._style(""))
+        segments = [Segment("  ", self._style(""))]
+        for i, (glyph, look, word) in enumerate(lines[k]):
+            if i:
+                segments.append(Segment(" " * glyphs.LEGEND_GAP, self._style("")))
+            segments.append(Segment(glyph, self._style(look)))
+            segments.append(Segment(f" {word}", self._style("")))
+        return Strip(segments).crop(0, width).extend_cell_length(width, self._style(""))
 
     def _lane_length(self, lane: Lane) -> int:
         if lane.actor is not None:
@@ -279,21 +378,20 @@ class Gantt(ScrollView, can_focus=True):
     def _render_lane(
         self, row: int, lane: Lane, cells: int, cursor_col: int | None, width: int
     ) -> Strip:
+        name_width = self.name_width
         name_style = self._style("heading" if lane.heading else "name")
         if self.selected == row:
             name_style += self._style("selected")
         title = "  " * lane.depth + lane.title
-        if len(title) > self.name_width:
-            title = title[: self.name_width - 1] + "…"
+        if len(title) > name_width:
+            title = title[: name_width - 1] + "…"
         segments = [
-            Segment(title.ljust(self.name_width), name_style),
+            Segment(title.ljust(name_width), name_style),
             Segment("│", self._style("future")),
         ]
         codes, look = self._codes(lane, cells)
-        if self.now is not None and self.now < self.end:
-            cut = max(0, int((self.now - self.start) * cells / (self.end - self.start)) + 1)
-            if cut < cells:
-                codes[cut:] = [_FUTURE] * (cells - cut)
+        cut = glyphs.shown_cells(self.start, self.end, cells, self.now)
+        codes[cut:] = [_FUTURE] * (cells - cut)
         if cursor_col is not None and 0 <= cursor_col < cells:
             code = codes[cursor_col]
             glyph, style = look[code]
@@ -304,6 +402,13 @@ class Gantt(ScrollView, can_focus=True):
             glyph, style = look[code]
             segments.append(Segment(glyph * len(list(run)), style))
         return Strip(segments, width).crop(0, width)
+
+    def codes(self, lane: Lane) -> list[int]:
+        """The lane's cells as drawn now (state codes; -1 nothing, -2 the future): for tests."""
+        codes, _ = self._codes(lane, self.cells)
+        cut = glyphs.shown_cells(self.start, self.end, self.cells, self.now)
+        codes[cut:] = [_FUTURE] * (self.cells - cut)
+        return codes
 
     def _codes(self, lane: Lane, cells: int) -> tuple[list[int], dict[int, tuple[str, Style]]]:
         """Each cell as a small code, and what each code looks like (glyph, style)."""
@@ -319,66 +424,57 @@ class Gantt(ScrollView, can_focus=True):
         actor = self.store.actors[lane.actor]
         process = actor.kind == Kind.PROCESS
         glyph = _PROCESS_GLYPH if process else GLYPH
-        look.update(
-            {
-                -1: (glyph[-1], self._style("")),
-                State.NEW: (glyph[State.NEW], self._style("new")),
-                State.READY: (glyph[State.READY], self._style("ready")),
-                State.RUNNING: (
-                    glyph[State.RUNNING],
-                    self._style("process" if process else "running"),
-                ),
-                State.WAITING: (glyph[State.WAITING], self._style("waiting")),
-                State.DONE: (glyph[State.DONE], self._style("done")),
-                State.FAILED: (glyph[State.FAILED], self._style("failed")),
-            }
-        )
+        look[-1] = (glyph[-1], self._style(""))
+        for state, name in glyphs.LOOK.items():
+            if process and state == State.RUNNING:
+                name = "process"
+            look[state] = (glyph[state], self._style(name))
         return list(self._states(actor, cells)), look
 
     def _states(self, actor: Actor, cells: int) -> list[int]:
-        """The lane's cells, reusing those that cannot change any more.
+        """The lane's cells up to now (-1 after it), reusing those that cannot change any more.
 
-        A cell that ends before the actor's last event is final for this window, and every
-        cell from the last event to "now" is that event's state: a live frame computes one or
-        two cells a lane, not the whole lane.
+        A cell is final once it ends before both "now" (a replay's clock: the file's future is
+        hidden until the clock reaches it) and, unless the actor has ended, its last event (a
+        live lane's open state still grows, and late events land after the last one). So a live
+        frame computes the one or two newest cells of a lane, and a replay frame the cells its
+        clock moved over, never the whole lane.
         """
-        key = (actor.index, actor.edits, self.start, self.end, cells)
-        cached = self._lane_states.get(key)
-        if cached is not None and cached[0] >= cells:
-            return cached[1]
         if not len(actor):
             return [-1] * cells
-        width = (self.end - self.start) / cells
-        t_last, last_state = actor.t[-1], actor.state[-1]
-        final = last_state in FINAL_STATES
-        upto = cells  # cells past "now" are the future: blank, nothing to compute
-        if self.now is not None:
-            upto = min(cells, int((self.now - self.start) / width) + 1)
-        if cached is not None and cached[2] == len(actor):
-            # no new event since: only the open state has grown towards now
-            done_upto = min(cached[3], upto)
-            states = cached[1][:done_upto] + [last_state] * (upto - done_upto)
-            states += [-1] * (cells - upto)
-            self._remember(key, (cached[0], states, cached[2], cached[3]))
-            return states
-        k0 = max(0, cached[0] - 1) if cached is not None else 0
-        upto = max(k0, upto)
-        k_last = int((t_last - self.start) / width)
-        k_end = upto if final else max(k0, min(upto, k_last + 1))
-        fresh = self.store.buckets(
-            actor,
-            int(self.start + k0 * width),
-            int(self.start + k_end * width),
-            k_end - k0,
-            self.now,
+        start, end, now = self.start, self.end, self.now
+        upto = glyphs.shown_cells(start, end, cells, now)
+        settled = now
+        if actor.state[-1] not in FINAL_STATES:
+            last = actor.t[-1]
+            settled = last if settled is None else min(settled, last)
+        final = (
+            cells
+            if settled is None
+            else max(0, min(cells, glyphs.column(settled, start, end, cells)))
         )
-        prefix = cached[1][:k0] if cached is not None else []
-        states = prefix + fresh + [last_state] * (upto - k_end) + [-1] * (cells - upto)
-        valid = cells if final else max(0, min(cells, k_last))
-        self._remember(key, (valid, states, len(actor), k_end))
-        return states
+        key = (actor.index, actor.edits, start, end, cells)
+        cached = self._lane_states.get(key)
+        k0 = 0
+        prefix: list[int] = []
+        if cached is not None:  # its final cells that are final at this "now" too
+            k0 = min(cached[0], final, upto)
+            prefix = cached[1][:k0]
+        width = (end - start) / cells
+        fresh = (
+            self.store.buckets(
+                actor, int(start + k0 * width), int(start + upto * width), upto - k0, now
+            )
+            if upto > k0
+            else []
+        )
+        states = prefix + fresh
+        keep = max(k0, min(final, upto))
+        if cached is None or keep > cached[0]:
+            self._remember(key, (keep, states[:keep]))
+        return states + [-1] * (cells - upto)
 
-    def _remember(self, key: tuple[int, ...], entry: tuple[int, list[int], int, int]) -> None:
+    def _remember(self, key: tuple[int, ...], entry: tuple[int, list[int]]) -> None:
         # Textual's LRUCache.set leaves an existing key's value as it was: replace, don't set
         self._lane_states.discard(key)
         self._lane_states[key] = entry
@@ -386,6 +482,12 @@ class Gantt(ScrollView, can_focus=True):
 
 _FUTURE = -2
 _CURSOR = -3
+
+
+def _seconds(ns: float) -> str:
+    from tui.headless import seconds
+
+    return seconds(ns)
 
 
 def _colour(actor: int) -> str:

@@ -72,9 +72,17 @@ class KeyBar(Widget):
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         text_style = self.get_component_rich_style("key-bar--description")
+        keys = self._keys()
+        # Quit and the list of every key never fall off a narrow bar: they go last and stay,
+        # and the keys before them give way from the right
+        last = [k for k in keys if k[0] in _ALWAYS]
+        first = [k for k in keys if k[0] not in _ALWAYS]
+        room = self.size.width or 10_000
+        while first and _width(first + last) > room:
+            first.pop()
         bar = Text(no_wrap=True, overflow="crop")
         self._spots = []
-        for key, shown, description, enabled in self._keys():
+        for key, shown, description, enabled in first + last:
             start = bar.cell_len
             dim = Style(dim=not enabled)
             bar.append(f" {shown} ", style=key_style + dim)
@@ -87,3 +95,11 @@ class KeyBar(Widget):
             if start <= event.x < end:
                 self.app.simulate_key(key)
                 return
+
+
+_ALWAYS = ("question_mark", "q")
+"""Keys the bar always shows: how to see every key, and how to leave."""
+
+
+def _width(keys: list[tuple[str, str, str, bool]]) -> int:
+    return sum(len(shown) + len(description) + 4 for _, shown, description, _ in keys)
