@@ -65,14 +65,28 @@ LEGEND: tuple[tuple[str, str, str], ...] = (
 )
 """(glyphs, look, words) of each legend item, in the order they are shown."""
 
+SHORT_WORDS = {"running": "run", "ready": "ready", "waiting": "wait", "process": "alive"}
+"""The legend's words where the full ones would take more than one line."""
+
 LEGEND_GAP = 3
 
 
 def legend_lines(width: int, indent: int = 2) -> list[list[tuple[str, str, str]]]:
-    """The legend's items, wrapped between items (never inside one) to fit ``width``."""
+    """The legend's items, wrapped between items (never inside one) to fit ``width``; short
+    words where the full ones need two lines or more, so a small terminal keeps its lanes."""
+    lines = _wrap(LEGEND, width, indent)
+    if len(lines) > 1:
+        short = tuple((g, look, SHORT_WORDS.get(look, w)) for g, look, w in LEGEND)
+        lines = _wrap(short, width, indent)
+    return lines
+
+
+def _wrap(
+    items: tuple[tuple[str, str, str], ...], width: int, indent: int
+) -> list[list[tuple[str, str, str]]]:
     lines: list[list[tuple[str, str, str]]] = [[]]
     used = indent
-    for item in LEGEND:
+    for item in items:
         size = len(item[0]) + 1 + len(item[2])
         if lines[-1] and used + LEGEND_GAP + size > width:
             lines.append([])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -102,4 +103,4 @@ _ALWAYS = ("question_mark", "q")
 
 
 def _width(keys: list[tuple[str, str, str, bool]]) -> int:
-    return sum(len(shown) + len(description) + 4 for _, shown, description, _ in keys)
+    return sum(cell_len(shown) + cell_len(description) + 4 for _, shown, description, _ in keys)
