@@ -40,7 +40,9 @@ def _fresh(store: TraceStore, start: int, end: int, now: int | None, cells: int)
     return _drawn(g, store, cells)
 
 
-def _direct(store: TraceStore, start: int, end: int, now: int | None, cells: int) -> list[list[int]]:
+def _direct(
+    store: TraceStore, start: int, end: int, now: int | None, cells: int
+) -> list[list[int]]:
     """Straight from the store, no Gantt at all."""
     out = []
     shown = glyphs.shown_cells(start, end, cells, now)
@@ -98,9 +100,7 @@ def test_a_live_run_frame_by_frame_is_a_fresh_render() -> None:
     view's does. Every frame equals a fresh render of that frame."""
     source = recording.load(RECORDINGS / "one-knife.jsonl")
     lo, hi = source.bounds()
-    events = sorted(
-        (a.t[i], a.index, i) for a in source.actors for i in range(len(a))
-    )
+    events = sorted((a.t[i], a.index, i) for a in source.actors for i in range(len(a)))
     live = TraceStore()
     live.header = source.header
     live.labels = source.labels

@@ -40,7 +40,7 @@ async def test_pagedown_and_pageup_walk_the_deck() -> None:
         assert app.screen.query_one(Gantt).view == "coroutines"  # the step's own view
         await pilot.press("pageup", "pageup")  # the second one is past the first step: a bell
         await pilot.pause()
-        assert isinstance(app.screen, RunScreen) and app."· 1/10 ·" in screen.caption[0]
+        assert isinstance(app.screen, RunScreen) and "· 1/10 ·" in app.screen.caption[0]
         assert len(app.screen_stack) == 2  # steps replace each other, they do not pile up
         header = str(app.screen.query_one("#run-header").render())
         assert "1/10 · One cook, three orders" in header
