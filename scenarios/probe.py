@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import re
 import threading
 import time
 import traceback
@@ -469,10 +470,12 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
     the cook was busy.
     """
 
-    __slots__ = ("_coro", "_declared", "_due", "_thread", "actor")
+    __slots__ = ("_coro", "_creator", "_declared", "_due", "_thread", "actor")
 
-    def __init__(self, coro: Coroutine[Any, Any, Any], actor: int) -> None:
+    def __init__(self, coro: Coroutine[Any, Any, Any], actor: int, creator: str = "") -> None:
         self._coro = coro
+        self._creator = creator
+        """The name of the task that created this one (a library's inner task is its)."""
         self.actor = actor
         self._declared = False
         self._due = 0
@@ -486,6 +489,9 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
 
             task = asyncio.current_task()
             name = task.get_name() if task is not None else "task"
+            if _DEFAULT_NAME.fullmatch(name):  # "Task-18" says nothing: say what it runs
+                what = getattr(self._coro, "__qualname__", "task").split(".")[-1]
+                name = f"{self._creator} › {what}" if self._creator else what
             _P.declare(tp, self.actor, Kind.TASK, tp.actor, name)
         due = self._due
         if due:
@@ -537,6 +543,9 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
         return self._coro.__await__()
 
 
+_DEFAULT_NAME = re.compile(r"Task-\d+")
+"""asyncio's own name for a task nobody named."""
+
 _timer_due: dict[int, int] = {}
 """id(future) -> monotonic ns at which the timer that completes it is due."""
 
@@ -547,7 +556,11 @@ def _task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> 
     actor = _P.new_id()
     tp = _P.thread()
     _P.emit(tp, actor, int(State.READY))
-    return asyncio.Task(_TracedCoro(coro, actor), loop=loop, **kwargs)
+    creator = asyncio.current_task(loop)
+    name = creator.get_name() if creator is not None else ""
+    if _DEFAULT_NAME.fullmatch(name):
+        name = ""
+    return asyncio.Task(_TracedCoro(coro, actor, name), loop=loop, **kwargs)
 
 
 def _instrument_loop(loop: asyncio.AbstractEventLoop) -> None:

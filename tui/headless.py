@@ -216,7 +216,7 @@ def view(store: TraceStore, width: int, lang: str = "en") -> RenderableType:
     ]
     if store.cues:
         cues = Text("\nnarration\n", style="dim")
-        for t, _, en, ja in store.cues[:12]:
+        for t, _, en, ja in store.story(store.cues)[:12]:
             cues.append(
                 f"  {seconds(t - store.bounds()[0]):>8}  {ja if lang == 'ja' and ja else en}\n"
             )

@@ -722,6 +722,21 @@ class TraceStore:
             best = self.cues[i][0]
         return best
 
+    def story(self, cues: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+        """Cues in the order to tell them: by time, except that stacked runs (a comparison,
+        each run from time zero) are told one run after another."""
+        if not self.header.get("runs"):
+            return cues
+
+        def root(i: int) -> int:
+            seen = set()
+            while (p := self.actors[i].parent) is not None and i not in seen:
+                seen.add(i)
+                i = p
+            return i
+
+        return sorted(cues, key=lambda c: (root(c[1]), c[0]))
+
     def children(self, parent: int | None) -> list[Actor]:
         return [a for a in self.actors if a.parent == parent]
 

@@ -155,6 +155,9 @@ def merge(kind: str, entries: list[Measured]) -> TraceStore:
             m.parent = index[a.parent] if a.parent is not None else None
             if a.parent is None:
                 m.name = f"{e.label} · {seconds(e.wall_s * 1e9)} ({base / e.wall_s:.2f}×)"
+                if kind == "cooks":  # the lesson of this sweep is in the kernel's counts
+                    vol, invol = e.run.ctx_switches or (0, 0)
+                    m.name += f" · {invol:,} forced switches"
             labels = array("i", (merged.intern(store.labels[i]) if i else 0 for i in a.label))
             m.extend(
                 array("q", (t - lo for t in a.t)),
@@ -171,8 +174,25 @@ def merge(kind: str, entries: list[Measured]) -> TraceStore:
         for t, actor, text in store.errors:
             merged.errors.append((t - lo, index[actor], text))
     last = max(e.store.bounds()[1] - e.store.bounds()[0] for e in entries)
-    merged.cues.append((last, 0, f"measured: {ranking(entries)}", f"測定結果：{ranking(entries)}"))
-    merged.cues.append((last, 0, f"the text says: {CLAIMS[kind]}", f"記事では：{CLAIMS_JA[kind]}"))
+    if kind == "cooks":
+        for e in entries:
+            vol, invol = e.run.ctx_switches or (0, 0)
+            merged.cues.append(
+                (
+                    last,
+                    len(merged.actors) - 1,
+                    f"{e.label}: {invol:,} involuntary and {vol:,} voluntary context switches",
+                    f"{e.label}：強制 {invol:,} 回・自発 {vol:,} 回のコンテキストスイッチ",
+                )
+            )
+    # the verdict's cues belong to the last run, so that told in story order they come last
+    end = len(merged.actors) - 1
+    merged.cues.append(
+        (last, end, f"measured: {ranking(entries)}", f"測定結果：{ranking(entries)}")
+    )
+    merged.cues.append(
+        (last, end, f"the text says: {CLAIMS[kind]}", f"記事では：{CLAIMS_JA[kind]}")
+    )
     merged.cues.sort()
     merged.values.sort()
     merged.errors.sort()

@@ -398,7 +398,7 @@ class RunScreen(Screen[None]):
         """The cues told by now, the newest last; older ones give way when the panel is short."""
         lo = self.store.bounds()[0]
         width = max(1, self._panel("side").content_region.width)
-        shown = [c for c in self.store.cues if c[0] <= now][-6:]
+        shown = self.store.story([c for c in self.store.cues if c[0] <= now])[-6:]
         while True:
             t = Text("narration\n", style="dim")
             for k, (ct, _, en, ja) in enumerate(shown):
