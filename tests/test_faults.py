@@ -138,6 +138,16 @@ def test_workers_of_a_processes_scenario_die_with_cookline() -> None:
         (["run", "one-knife", "--cores", "64"], "--cores 64: only"),
         (["run", "one-knife", "--scale", "0"], "--scale 0: must be above 0"),
         (["run", "one-knife", "--record", "/nonexistent/dir/x.jsonl"], "does not exist"),
+        (["run", "one-knife", "--scale", "nan"], "--scale nan: must be a finite number"),
+        (["run", "one-knife", "--scale", "inf"], "--scale inf: must be a finite number"),
+        (["run", "one-knife", "--timeout", "nan"], "--timeout nan: must be a finite number"),
+        (["run", "one-knife", "--stall", "0"], "--stall 0: must be above 0"),
+        (["run", "one-knife", "--stall", "-1"], "--stall -1: must be above 0"),
+        (["run", "one-knife", "--width", "-3"], "--width -3: must be at least 20"),
+        (["run", "one-knife", "--width", "0"], "--width 0: must be at least 20"),
+        (["replay", "x.jsonl", "--width", "ten"], "--width ten: not a whole number"),
+        (["serve", "--port", "0"], "--port 0: must be at least 1"),
+        (["run", "one-knife", "--bogus"], "unrecognized arguments: --bogus"),
     ],
 )
 def test_bad_command_lines_get_one_line(args: list[str], expected: str) -> None:

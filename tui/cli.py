@@ -34,7 +34,8 @@ def number(kind: type, low: float, high: float = float("inf"), *, above: bool = 
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+            what = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{text}: not {what}") from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"{text}: must be a finite number")
         if value < low or (above and value == low) or value > high:

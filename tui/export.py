@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -161,16 +162,32 @@ def text(store: TraceStore, width: int = 120, lang: str = "en") -> str:
     return console.export_text()
 
 
-async def _svg(store: TraceStore, path: Path, size: tuple[int, int], view: str) -> None:
+_WEB_FONT = re.compile(r',?\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)')
+
+
+def offline_svg(svg: str) -> str:
+    """An app screenshot that asks the internet for nothing.
+
+    Rich's SVG names its font by ``local(...)`` and then by a CDN address; a talk machine off
+    the network would wait for it, then draw with a fallback. The CDN addresses go; the local
+    names stay, and the family falls back to the machine's own monospace.
+    """
+    svg = _WEB_FONT.sub("", svg)
+    return svg.replace('local("FiraCode-Regular")', 'local("Fira Code"), local("FiraCode-Regular")')
+
+
+async def _svg(
+    store: TraceStore, path: Path, size: tuple[int, int], view: str, lang: str = "en"
+) -> None:
     from tui.app import CooklineApp
 
-    app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [], autoplay=False)
+    app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [], autoplay=False, lang=lang)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         if view != "threads":
             await pilot.press({"cores": "c", "coroutines": "a"}[view])
             await pilot.pause()
-        app.save_screenshot(filename=path.name, path=str(path.parent))
+        path.write_text(offline_svg(app.export_screenshot()), encoding="utf-8")
 
 
 def write(
@@ -189,7 +206,7 @@ def write(
     elif fmt == "txt":
         out.write_text(text(store, width, lang), encoding="utf-8")
     elif fmt == "svg":
-        asyncio.run(_svg(store, out.resolve(), (width, height), view))
+        asyncio.run(_svg(store, out.resolve(), (width, height), view, lang))
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return out

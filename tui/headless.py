@@ -91,6 +91,7 @@ def gantt(store: TraceStore, width: int) -> RenderableType:
         out.append_text(lane(store, a.index, start, end, cells))
         out.append("\n")
     out.append_text(axis(start, end, cells, name_w + 2, start))
+    out.no_wrap = True  # built to the width: a lane is never folded onto a second line
     return out
 
 
@@ -232,4 +233,4 @@ def view(store: TraceStore, width: int, lang: str = "en") -> RenderableType:
 
 def show(store: TraceStore, console: Console | None = None, lang: str = "en") -> None:
     console = console or Console()
-    console.print(view(store, console.width, lang), crop=False, overflow="ignore")
+    console.print(view(store, console.width, lang))

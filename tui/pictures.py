@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from scenarios.catalogue import SCENARIOS
-from tui import recording, session
+from tui import export, recording, session
 from tui.app import CooklineApp
 from tui.widgets.gantt import Gantt
 
@@ -89,7 +89,8 @@ async def _shoot(
             else:
                 await pilot.press(key)
         await pilot.pause()
-        app.save_screenshot(filename=f"{name}.svg", path=str(SCREENSHOTS))
+        svg = export.offline_svg(app.export_screenshot())
+        (SCREENSHOTS / f"{name}.svg").write_text(svg, encoding="utf-8")
     print(f"screenshots/{name}.svg")
 
 

@@ -274,7 +274,12 @@ def table_view(rows: list[dict[str, Any]]) -> Table:
     ):
         # a verdict word is what the reader came for: never cut it, wrap the headings instead
         keep = col in ("observed", "the text says", "parallelism", "wall", "CPUs")
-        table.add_column(col, justify=justify, no_wrap=keep and col != "the text says")  # type: ignore[arg-type]
+        table.add_column(
+            col,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=keep and col != "the text says",
+            min_width=len("parallelism") if col in ("observed", "the text says") else None,
+        )
     for r in rows:
         style = "green" if r["observed"] == "parallelism" else ""
         table.add_row(
