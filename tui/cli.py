@@ -422,7 +422,7 @@ def cmd_table(args: argparse.Namespace) -> int:
 
     console = _console(args)
     entries = _series(args, verdict.table_plan(args.scale), console)
-    console.print(verdict.table_view(verdict.table_rows(entries)))
+    console.print(verdict.table_view(verdict.table_rows(entries), args.lang))
     return 0
 
 

@@ -261,8 +261,14 @@ def table_rows(entries: list[Measured]) -> list[dict[str, Any]]:
     return rows
 
 
-def table_view(rows: list[dict[str, Any]]) -> Table:
-    table = Table(title="Processes × threads × cores, measured (002's table)", title_justify="left")
+def table_view(rows: list[dict[str, Any]], lang: str = "en") -> Table:
+    ja = lang == "ja"
+    title = (
+        "プロセス × スレッド × コア、実測（002の表）"
+        if ja
+        else "Processes × threads × cores, measured (002's table)"
+    )
+    table = Table(title=title, title_justify="left")
     for col, justify in (
         ("kitchen", "left"),
         ("CPUs", "right"),
@@ -292,8 +298,11 @@ def table_view(rows: list[dict[str, Any]]) -> Table:
             r["claim"],
         )
     table.caption = (
-        "CPython threads hold one GIL: where the text says a multi-thread process may run in "
-        "parallel, its threads here take turns; processes are parallel given the cores."
+        "CPythonのスレッドはGILを一つ共有する：記事がマルチスレッドのプロセスは並列に動けると"
+        "言うところで、ここではスレッドは交代で動く。プロセスはコアがあれば並列に動く。"
+        if ja
+        else "CPython threads hold one GIL: where the text says a multi-thread process may run "
+        "in parallel, its threads here take turns; processes are parallel given the cores."
     )
     table.caption_justify = "left"
     return table
