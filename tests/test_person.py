@@ -15,7 +15,7 @@ from rich.console import Console
 
 from tests.apps import CLOCK, LOAD, replay_app
 from tests.conftest import DATA
-from tui import cli, deck, export, headless, recording, verdict
+from tui import deck, export, headless, recording, verdict
 from tui.app import CooklineApp
 from tui.headless import seconds
 from tui.screens.run import RunScreen
