@@ -491,6 +491,8 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
             name = task.get_name() if task is not None else "task"
             if _DEFAULT_NAME.fullmatch(name):  # "Task-18" says nothing: say what it runs
                 what = getattr(self._coro, "__qualname__", "task").split(".")[-1]
+                if what.startswith("_"):  # a library's own, such as asyncio's accept loop
+                    what = f"asyncio {what.lstrip('_')}"
                 name = f"{self._creator} › {what}" if self._creator else what
             _P.declare(tp, self.actor, Kind.TASK, tp.actor, name)
         due = self._due

@@ -239,3 +239,17 @@ def test_compare_record_says_where_it_recorded(tmp_path) -> None:  # type: ignor
     assert done.returncode == 0, done.stderr
     assert f"to {out}" in done.stdout.replace("\n", "")
     assert recording.load(out).header["runs"]
+
+
+async def test_end_reaches_the_last_lane_after_an_animated_scroll() -> None:
+    """Textual refreshes a ScrollView by its rounded offset; rows read with int() stopped one
+    lane short after End's animation ended on 109.6 (rush-at-the-counter, coroutines view)."""
+    store = recording.load(DATA.parent.parent / "tui" / "recordings" / "rush-at-the-counter.jsonl")
+    app = CooklineApp(replay=store, clock=lambda: CLOCK, load=lambda: LOAD, autoplay=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        g = app.screen.query_one(Gantt)
+        g.scroll_to(y=g.max_scroll_y - 0.4, animate=False)
+        await pilot.pause()
+        last = g.render_line(g.lane_rows - 1).text
+        assert last.startswith("  " + g.lanes[-1].title), last

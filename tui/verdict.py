@@ -145,6 +145,8 @@ def merge(kind: str, entries: list[Measured]) -> TraceStore:
         "runs": [e.store.header.get("scenario") for e in entries],
     }
     base = entries[0].wall_s
+    roots: list[int] = []
+    """Each run's top lane: its cues are told with its run (``TraceStore.story``)."""
     for k, e in enumerate(entries):
         store = e.store
         lo = store.bounds()[0]
@@ -154,6 +156,7 @@ def merge(kind: str, entries: list[Measured]) -> TraceStore:
             m.kind, m.name, m.pid, m.tid = a.kind, a.name, a.pid, a.tid
             m.parent = index[a.parent] if a.parent is not None else None
             if a.parent is None:
+                roots.append(m.index)
                 m.name = f"{e.label} · {seconds(e.wall_s * 1e9)} ({base / e.wall_s:.2f}×)"
                 if kind == "cooks":  # the lesson of this sweep is in the kernel's counts
                     vol, invol = e.run.ctx_switches or (0, 0)
@@ -175,12 +178,12 @@ def merge(kind: str, entries: list[Measured]) -> TraceStore:
             merged.errors.append((t - lo, index[actor], text))
     last = max(e.store.bounds()[1] - e.store.bounds()[0] for e in entries)
     if kind == "cooks":
-        for e in entries:
+        for e, root in zip(entries, roots, strict=False):
             vol, invol = e.run.ctx_switches or (0, 0)
             merged.cues.append(
                 (
                     last,
-                    len(merged.actors) - 1,
+                    root,
                     f"{e.label}: {invol:,} involuntary and {vol:,} voluntary context switches",
                     f"{e.label}：強制 {invol:,} 回・自発 {vol:,} 回のコンテキストスイッチ",
                 )

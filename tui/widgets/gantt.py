@@ -252,7 +252,7 @@ class Gantt(ScrollView, can_focus=True):
         """The lane under row ``y`` of the widget (None on the footer or past the lanes)."""
         if y >= self.lane_rows:
             return None
-        row = (y + int(self.scroll_y)) // self.row_height
+        row = (y + self.scroll_offset.y) // self.row_height
         return row if 0 <= row < len(self.lanes) else None
 
     # -- keys and mouse ---------------------------------------------------------------------
@@ -300,7 +300,7 @@ class Gantt(ScrollView, can_focus=True):
         foot = y - self.lane_rows
         if foot >= 0:
             return self._footer(foot, width)
-        line = y + int(self.scroll_y)
+        line = y + self.scroll_offset.y
         row, part = divmod(line, self.row_height)
         if not self.lanes:
             if line == 0:
