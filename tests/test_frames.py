@@ -53,6 +53,16 @@ def _direct(
     return out
 
 
+def _empty_like(store: TraceStore) -> TraceStore:
+    """The same actors, names and labels, and no events yet."""
+    out = TraceStore()
+    out.header, out.labels = store.header, store.labels
+    for a in store.actors:
+        b = out.actor(a.key)
+        b.kind, b.parent, b.name = a.kind, a.parent, a.name
+    return out
+
+
 @pytest.mark.parametrize("name", ["one-knife", "burnt-dish", "abc-async", "two-kitchens"])
 def test_a_replay_frame_by_frame_is_a_fresh_render(name: str) -> None:
     store = recording.load(DATA / f"{name}.jsonl")
@@ -80,12 +90,9 @@ def test_a_replay_hides_its_future() -> None:
     full = recording.load(DATA / "one-knife.jsonl")
     lo, hi = full.bounds()
     mid = lo + (hi - lo) // 2
-    past = TraceStore()
-    past.header = full.header
-    past.labels = full.labels
+    past = _empty_like(full)
     for a in full.actors:
-        b = past.actor(a.key)
-        b.kind, b.parent, b.name = a.kind, a.parent, a.name
+        b = past.actors[a.index]
         k = full.visible(a, mid) + 1
         b.extend(a.t[:k], a.state[:k], a.reason[:k], a.core[:k], a.label[:k])
     assert _direct(full, lo, hi, mid, CELLS) == _direct(past, lo, hi, mid, CELLS)
@@ -101,12 +108,7 @@ def test_a_live_run_frame_by_frame_is_a_fresh_render() -> None:
     source = recording.load(RECORDINGS / "one-knife.jsonl")
     lo, hi = source.bounds()
     events = sorted((a.t[i], a.index, i) for a in source.actors for i in range(len(a)))
-    live = TraceStore()
-    live.header = source.header
-    live.labels = source.labels
-    for a in source.actors:
-        b = live.actor(a.key)
-        b.kind, b.parent, b.name = a.kind, a.parent, a.name
+    live = _empty_like(source)
     g = Gantt(live)
     tl = Timeline()
     rng = random.Random(3)
