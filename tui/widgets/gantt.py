@@ -159,6 +159,13 @@ class Gantt(ScrollView, can_focus=True):
         self.lanes: list[Lane] = []
         self._lane_key: tuple[int, int, int, str] = (-1, -1, -1, "")
         self._longest = 0
+        self._geometry_key: tuple[int, int, int] = (-1, -1, -1)
+        self._geometry_value: tuple[int, int, list[list[tuple[str, str, str]]], int] = (
+            1,
+            1,
+            [],
+            0,
+        )
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._lane_states: LRUCache[tuple[int, ...], tuple[int, list[int]]] = LRUCache(4096)
         """Per lane and window: (cells final so far, the cells computed up to now)."""
@@ -181,28 +188,41 @@ class Gantt(ScrollView, can_focus=True):
 
     # -- geometry: every part of the picture reads these, at the moment it is drawn ----------
 
+    def _geometry(self) -> tuple[int, int, list[list[tuple[str, str, str]]], int]:
+        """(name column, cells, legend lines, rows for lanes) for the size now; computed once
+        per size and names (each part of a frame asks, and ``size`` is not free)."""
+        size = self.size
+        key = (size.width, size.height, self._longest)
+        if key != self._geometry_key:
+            width = size.width
+            wanted = max(self._min_name_width, min(NAME_MAX, self._longest + 1))
+            names = max(6, min(wanted, width // 3))
+            legend = glyphs.legend_lines(width)
+            rows = max(0, size.height - 2 - len(legend))
+            self._geometry_key = key
+            self._geometry_value = (names, max(1, width - names - 1), legend, rows)
+        return self._geometry_value
+
     @property
     def name_width(self) -> int:
         """The lane-name column: wide enough for the longest name where there is room, never
         more than a third of the widget; read from the size now, so a resize moves the names,
         the lanes and the axis together."""
-        width = self.size.width
-        wanted = max(self._min_name_width, min(NAME_MAX, self._longest + 1))
-        return max(6, min(wanted, width // 3))
+        return self._geometry()[0]
 
     @property
     def cells(self) -> int:
-        return max(1, self.size.width - self.name_width - 1)
+        return self._geometry()[1]
 
     @property
     def footer_height(self) -> int:
         """Rows under the lanes: the axis marks, its labels and the legend."""
-        return 2 + len(glyphs.legend_lines(self.size.width))
+        return 2 + len(self._geometry()[2])
 
     @property
     def lane_rows(self) -> int:
         """Screen rows the lanes have (the footer keeps the bottom)."""
-        return max(0, self.size.height - self.footer_height)
+        return self._geometry()[3]
 
     def set_window(self, start: int, end: int, now: int | None = None, origin: int = 0) -> None:
         end = max(end, start + 1)
@@ -358,7 +378,7 @@ class Gantt(ScrollView, can_focus=True):
                 .crop(0, width)
                 .extend_cell_length(width, self._style(""))
             )
-        lines = glyphs.legend_lines(width)
+        lines = self._geometry()[2]
         k = row - 2
         if k >= len(lines):
             return Strip.blank(width, self._style(""))
