@@ -124,9 +124,8 @@ def test_zoom_pan_resize_and_help_keep_axis_and_lanes_one_window(size: tuple[int
         assert wide.cells > narrow.cells
         term.keys("?")
         time.sleep(0.5)
-        helped = _assert_chart(term, store, start, end, hi)
-        assert helped.cells < narrow.cells or w < 100
-        assert "running" in term.screen(), "the legend is gone"
+        _assert_chart(term, store, start, end, hi)  # the key list beside: still one window
+        assert "▒▒ ready" in term.screen(), "the legend is gone"
         _quit(term)
 
 
