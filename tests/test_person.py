@@ -155,7 +155,7 @@ async def test_present_mode_keeps_its_language_its_look_and_says_when_it_is_done
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("l")
-        assert d.title_ja in _text(_screen(app), "run-header")
+        assert d.steps[0].title_ja in _text(_screen(app), "run-header")
         await pilot.press("pagedown")
         await pilot.pause()
         screen = _screen(app)
@@ -253,3 +253,16 @@ async def test_end_reaches_the_last_lane_after_an_animated_scroll() -> None:
         await pilot.pause()
         last = g.render_line(g.lane_rows - 1).text
         assert last.startswith("  " + g.lanes[-1].title), last
+
+
+async def test_a_narrow_header_keeps_the_state_and_the_clock() -> None:
+    """At 40 columns the title gives way, not LIVE / REPLAY and the time."""
+    app = replay_app("one-knife")
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        header = _text(_screen(app), "run-header")
+        assert (
+            "REPLAY" in header
+            and seconds(_screen(app).store.bounds()[1] - _screen(app).store.bounds()[0]) in header
+        )
+        assert len(header) <= 40

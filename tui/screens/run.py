@@ -282,17 +282,8 @@ class RunScreen(Screen[None]):
         h = self.store.header
         m = h.get("machine", {})
         ja = self.lang == "ja"
-        t = Text()
         caption = self.caption[1] if ja and self.caption[1] else self.caption[0]
-        if caption:
-            t.append(f" {caption} ", style="bold reverse")
-            t.append(" ")
-        t.append(f" {h.get('scenario', '?')} ", style="bold reverse")
-        if not caption:  # a talk's step already says what this is
-            t.append(
-                f" {h.get('title_ja' if ja else 'title', '') or h.get('title', '')}", style="bold"
-            )
-        t.append("  ")
+        title = "" if caption else h.get("title_ja" if ja else "title", "") or h.get("title", "")
         elapsed = seconds(max(0, now - self.store.bounds()[0]))
         at_end = not self.timeline.playing and self.timeline.position >= self.store.bounds()[1]
         if h.get("runs") and at_end:  # stacked runs, all shown: no replay to speak of
@@ -307,15 +298,37 @@ class RunScreen(Screen[None]):
             state = f"REPLAY {self.timeline.speed:g}×{paused} {elapsed}"
             if h.get("runs"):
                 state = f"COMPARISON of {len(h['runs'])} runs · {state}"
-        t.append(state, style="bold")
         gil = m.get("gil_enabled")
-        t.append(
+        machine = (
             f" │ Py {m.get('python', '?')} · GIL {'on' if gil else 'off'}"
-            f" · {m.get('cpus_used', '?')}/{m.get('cores', '?')} cores │ {self.gantt.view}",
-            style="dim",
+            f" · {m.get('cpus_used', '?')}/{m.get('cores', '?')} cores │ {self.gantt.view}"
         )
-        t.no_wrap = True
-        t.overflow = "ellipsis"
+        # what gives way on a narrow terminal, first to last: the title, then the machine; the
+        # state (LIVE, REPLAY and the time) always shows
+        width = self.size.width or 10_000
+        short = " · ".join(caption.split(" · ")[1:]) or caption  # a talk's step without the deck
+        stages = (
+            (True, True, caption, True),
+            (False, True, caption, True),
+            (False, False, caption, True),
+            (False, False, short, True),
+            (False, False, short, False),
+        )
+        for with_title, with_machine, shown, with_id in stages:
+            t = Text(no_wrap=True, overflow="ellipsis")
+            if shown:
+                t.append(f" {shown} ", style="bold reverse")
+                t.append(" ")
+            if with_id or not shown:
+                t.append(f" {h.get('scenario', '?')} ", style="bold reverse")
+            if title and with_title:
+                t.append(f" {title}", style="bold")
+            t.append("  ")
+            t.append(state, style="bold")
+            if with_machine:
+                t.append(machine, style="dim")
+            if t.cell_len <= width:
+                break
         return t
 
     def _side(self, now: int) -> Text:
