@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## set up, then open Cookline
 	$(BIN)/cookline
 
-test: $(STAMP)  ## set up, then lint and run the whole test suite
+test: $(STAMP)  ## set up, then lint, type-check and run the whole test suite
 	$(BIN)/ruff check scenarios tui tests benchmarks
+	$(BIN)/ruff format --check scenarios tui tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -1,6 +1,6 @@
 """What a worker calls to say what it is doing, measured so that the probe does not change it.
 
-Rules this module keeps (each was measured on this machine, see DESIGN.md "Known ground"):
+Rules this module keeps (each measured on this machine: README, "Measured here"):
 
 * Nothing on the hot path releases the GIL. The core comes from ``sched_getcpu`` through
   ``ctypes.PyDLL`` (a ``CDLL`` call drops the GIL and made four threads run one after another).

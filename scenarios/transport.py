@@ -1,6 +1,6 @@
 """How events leave a worker: packed int64 batches on a ``multiprocessing.SimpleQueue``.
 
-Measured on this machine (see DESIGN.md, Known ground): one queue put per event multiplied the
+Measured on this machine (README, "Measured here"): one queue put per event multiplied the
 GIL hand-offs of two CPU-bound threads about a hundredfold, while batches left them as they were.
 So each thread fills its own list and the *emitting thread* packs and sends it; there is no
 feeder or helper thread, which is why this is a ``SimpleQueue`` and not a ``Queue``.

@@ -10,12 +10,12 @@ CLOCK = 1_000_000_000_000
 LOAD = [25.0, 60.0]
 
 
-def replay_app(name: str, **kwargs: object) -> CooklineApp:
+def replay_app(name: str, lang: str = "en") -> CooklineApp:
     """A replay of ``tests/data/NAME.jsonl``, paused at its end, so every frame is the same."""
     store = recording.load(DATA / f"{name}.jsonl")
     return CooklineApp(
-        replay=store, clock=lambda: CLOCK, load=lambda: list(LOAD), autoplay=False, **kwargs
-    )  # type: ignore[arg-type]
+        replay=store, clock=lambda: CLOCK, load=lambda: list(LOAD), autoplay=False, lang=lang
+    )
 
 
 def tour_app() -> CooklineApp:

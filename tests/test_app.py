@@ -11,6 +11,7 @@ from scenarios.model import Kind
 from tests.apps import replay_app, tour_app
 from tests.conftest import wait_gone
 from tui.app import CooklineApp, LiveSpec
+from tui.headless import seconds
 from tui.screens.run import RunScreen
 from tui.screens.tour import TourScreen
 from tui.widgets.gantt import Gantt
@@ -70,14 +71,16 @@ async def test_step_cursor_and_readout() -> None:
         lo, _ = store.bounds()
         await pilot.press("n")
         first = store.next_event(lo)
-        assert gantt.cursor == first
+        assert first is not None and gantt.cursor == first
         await pilot.press("n", "n")
         third = gantt.cursor
         assert third is not None and third > first
         await pilot.press("p")
         assert gantt.cursor is not None and first < gantt.cursor < third
         readout = str(screen.query_one("#side").render())
-        assert "cursor" in readout and "Cook A" in readout
+        # the readout's own heading, at the cursor's time (the placeholder says "cursor: n / p")
+        assert f"cursor {seconds(gantt.cursor - lo)}\n" in readout
+        assert "Cook A" in readout.split("narration")[0]
 
 
 async def test_click_puts_the_cursor_on_a_lane_and_time() -> None:

@@ -99,7 +99,11 @@ async def test_legend_is_drawn_with_the_lanes_own_styles() -> None:
         await pilot.pause()
         g = app.screen.query_one(Gantt)
         legend = g.render_line(g.lane_rows + 2)
-        colours = {seg.text.strip(): seg.style.color for seg in legend if seg.text.strip()}
+        colours = {
+            seg.text.strip(): seg.style.color if seg.style else None
+            for seg in legend
+            if seg.text.strip()
+        }
         for look in ("running", "ready", "waiting"):
             assert colours[{"running": "██", "ready": "▒▒", "waiting": "──"}[look]] == (
                 g._style(look).color

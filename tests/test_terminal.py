@@ -249,3 +249,27 @@ def _is_cookline(pid: int) -> bool:
         return "tui" in psutil.Process(pid).cmdline()
     except psutil.Error:
         return False
+
+
+@pytest.mark.parametrize(
+    "args", [["replay", "tui/recordings/many-cooks.jsonl"], ["run", "one-knife", "--scale", "3"]]
+)
+def test_a_closed_terminal_leaves_no_process(args: list[str]) -> None:
+    """The terminal goes away while the screen is busy drawing (tmux killed: SIGHUP): the app
+    and its workers go too. Textual's own exit blocked for ever on its writer's full queue."""
+    term = Terminal(args, 200, 50)
+    try:
+        term.wait_for("Quit")
+        term.keys("[", "[", "+", "-", "+", pause=0.02)  # keep it redrawing
+        tree = {p.pid for p in psutil.Process(term.pane_pid()).children(recursive=True)}
+        assert any(_is_cookline(p) for p in tree)
+    finally:
+        term.close()
+    assert wait_gone({p for p in tree if "sleep" not in " ".join(_cmdline(p))}, 10) == []
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        return psutil.Process(pid).cmdline()
+    except psutil.Error:
+        return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -121,13 +122,23 @@ class CooklineApp(App[int]):
         # a terminal closed or a `kill`: quit as `q` does, so the terminal is given back
         # (alternate screen off, mouse reporting off) and the worker tree is stopped
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+        handlers = ((signal.SIGTERM, self.exit), (signal.SIGHUP, self._terminal_gone))
+        for sig, handler in handlers:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self.exit)  # fails off the main thread: fine
+                loop.add_signal_handler(sig, handler)  # fails off the main thread: fine
         if self.live is not None:
             self._start(self.live)
         elif self.deck is not None:
             self.show_step(0)
+
+    def _terminal_gone(self) -> None:
+        """SIGHUP: the terminal is gone, so there is nothing to give back. Textual's own exit
+        then blocks for ever writing to it (seen: the app and its resource tracker left behind
+        after `tmux kill-server`), so stop the worker trees, keep what was recorded, and leave."""
+        for screen in self.screen_stack:
+            if isinstance(screen, RunScreen):
+                screen.stop_run("the terminal was closed")
+        os._exit(128 + signal.SIGHUP)
 
     # -- present mode -------------------------------------------------------------------------
 

@@ -222,7 +222,7 @@ def _run_app(**kwargs: object) -> int:
     import multiprocessing.resource_tracker
 
     # Spawning from a running Textual app fails with "bad value(s) in fds_to_keep" unless the
-    # resource tracker already runs (DESIGN.md, Known ground).
+    # resource tracker already runs (README, "Measured here").
     multiprocessing.resource_tracker.ensure_running()
     from tui.app import CooklineApp
 

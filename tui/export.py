@@ -1,11 +1,11 @@
 """A run in other shapes: the Chrome Trace Event Format (Perfetto, chrome://tracing), an SVG
 picture made by the app, or the headless view as plain text.
 
-Chrome trace layout, per DESIGN.md: only complete events (``ph: "X"``, each with ``name`` and
-``cat``; no ``B``/``E`` pairs, which some viewers drop), small integer pids and tids (Perfetto
-mishandles 64-bit ones), and process/thread name metadata. Every actor is a track of its own:
-a kitchen is a process whose first track is the kitchen itself; cooks and tasks are threads of
-it. The cores are a process of their own, one track per core, showing who ran there.
+Chrome trace layout (README, "Measured here"): only complete events (``ph: "X"``, each with
+``name`` and ``cat``; no ``B``/``E`` pairs, which some viewers drop), small integer pids and
+tids (Perfetto mishandles 64-bit ones), and process/thread name metadata. Every actor is a track
+of its own: a kitchen is a process whose first track is the kitchen itself; cooks and tasks are
+threads of it. The cores are a process of their own, one track per core, showing who ran there.
 """
 
 from __future__ import annotations
