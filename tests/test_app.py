@@ -135,7 +135,9 @@ async def test_help_and_language_and_quit() -> None:
         await pilot.press("l")
         assert "包丁" in str(app.screen.query_one("#side").render())
         await pilot.press("q")
-    assert app.return_code in (None, 0)
+        await pilot.pause()
+        assert app._exit  # q asked the app to leave, before the pilot tore it down
+    assert app.return_code == 0
 
 
 async def test_tour_lists_every_scenario_and_enter_runs_one() -> None:

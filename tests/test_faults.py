@@ -158,11 +158,21 @@ def test_bad_command_lines_get_one_line(args: list[str], expected: str) -> None:
     assert expected in out.stderr and len(out.stderr.splitlines()) == 1, out.stderr
 
 
-def test_no_worker_outlives_the_suite_so_far() -> None:
-    """Nothing this session started is left running under this test process."""
-    mine = [
+def test_a_run_stopped_half_way_leaves_no_worker() -> None:
+    """Stopped while its kitchens still chop, a run's whole tree is gone: every pid it saw, and
+    nothing new under this process (the resource tracker aside, which outlives every run)."""
+    before = {c.pid for c in psutil.Process().children(recursive=True)}
+    run, store = session.start(get("two-kitchens"), {"scale": 20.0}, timeout=120)
+    deadline = time.monotonic() + 20
+    while len(run.seen_pids) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(run.seen_pids) >= 2, "the kitchens never started"
+    run.stop("stopped half-way by the test")
+    assert run.wait(15) is not None
+    assert wait_gone(set(run.seen_pids)) == []
+    new = [
         c
         for c in psutil.Process().children(recursive=True)
-        if "resource_tracker" not in " ".join(c.cmdline())
+        if c.pid not in before and "resource_tracker" not in " ".join(c.cmdline())
     ]
-    assert alive({c.pid for c in mine}) == []
+    assert alive({c.pid for c in new}) == []

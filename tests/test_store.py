@@ -106,9 +106,7 @@ def test_prefix_sums_agree_with_the_span_walk() -> None:
         for cells in (40, 120):
             fast = store._buckets_by_sums(a, lo, hi, cells, None)
             slow = store._buckets_by_spans(a, lo, hi, cells, None)
-            same = sum(f == s for f, s in zip(fast, slow, strict=True))
-            assert same >= 0.9 * cells, (a.name, cells, fast, slow)
-            assert (State.FAILED in fast) == (State.FAILED in slow)
+            assert fast == slow, (a.name, cells)
             assert store._buckets_few(a, lo, hi, cells, None) == fast  # the two sums agree
         s = store.summary().actors[a.index]
         walked = {st: 0 for st in State}
