@@ -162,7 +162,7 @@ def test_a_run_stopped_half_way_leaves_no_worker() -> None:
     """Stopped while its kitchens still chop, a run's whole tree is gone: every pid it saw, and
     nothing new under this process (the resource tracker aside, which outlives every run)."""
     before = {c.pid for c in psutil.Process().children(recursive=True)}
-    run, store = session.start(get("two-kitchens"), {"scale": 20.0}, timeout=120)
+    run, _ = session.start(get("two-kitchens"), {"scale": 20.0}, timeout=120)
     deadline = time.monotonic() + 20
     while len(run.seen_pids) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
