@@ -35,7 +35,7 @@ def test_on_io_work_asyncio_and_threads_beat_sequential(capsys) -> None:  # type
     assert walls["asyncio"] >= 1.8 and walls["threads"] >= 1.8  # vs sequential's 1.00×
     assert "measured:" in out and "the text says:" in out
     # the four runs stacked on one axis, each under its own top lane
-    assert "sequential ·" in out and "processes ·" in out
+    assert "▣ sequential 1.00× ·" in out and "▣ processes " in out
 
 
 def test_more_cooks_more_switches_no_speed_up() -> None:

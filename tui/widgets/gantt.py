@@ -192,9 +192,10 @@ class Gantt(ScrollView, can_focus=True):
         """(name column, cells, legend lines, rows for lanes) for the size now; computed once
         per size and names (each part of a frame asks, and ``size`` is not free)."""
         size = self.size
-        key = (size.width, size.height, self._longest)
+        # the drawing width leaves out the vertical scrollbar, which covers the last column
+        width = self.scrollable_content_region.width
+        key = (width, size.height, self._longest)
         if key != self._geometry_key:
-            width = size.width
             wanted = max(self._min_name_width, min(NAME_MAX, self._longest + 1))
             names = max(6, min(wanted, width // 3))
             legend = glyphs.legend_lines(width)
@@ -313,7 +314,7 @@ class Gantt(ScrollView, can_focus=True):
     # -- rendering --------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         base = self._style("")
         if width <= 0:
             return Strip.blank(width, base)
