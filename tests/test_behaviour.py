@@ -42,7 +42,23 @@ def test_two_kitchens_run_side_by_side(kitchen, two_idle_cores) -> None:  # type
     done = kitchen("two-kitchens", scale=0.5)
     assert done.result.ok, done.result.message
     s = done.store.summary()
-    assert s.parallelism >= 1.5
+    # over the whole run the second kitchen's start-up (a spawned interpreter, 70-100 ms, and
+    # more on a loaded machine) is wall time with one cook: the lesson is asserted where both
+    # kitchens were chopping, from the later first chop to the earlier last one
+    cooks = [r for r in s.actors if r.actor.kind == Kind.THREAD and r.running > 0.25 * s.cpu]
+    assert len(cooks) == 2, [r.actor.name for r in cooks]
+    runs = [[sp for sp in done.store.spans(r.actor) if sp.state == State.RUNNING] for r in cooks]
+    start = max(sps[0].start for sps in runs)
+    end = min(sps[-1].end for sps in runs)
+    assert end - start > 0.3 * s.wall  # they did overlap, for most of the run
+    both = sum(
+        min(sp.end, end) - max(sp.start, start)
+        for sps in runs
+        for sp in sps
+        if sp.end > start and sp.start < end
+    )
+    assert both / (end - start) >= 1.6, both / (end - start)
+    assert s.parallelism >= 1.2
     assert s.max_running == 2
     assert len([c for c, ns in s.per_core.items() if ns > 0.2 * s.cpu]) == 2  # both cores busy
 
