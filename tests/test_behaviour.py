@@ -77,7 +77,9 @@ def test_overlapped_orders_take_about_the_longest(kitchen, model: str) -> None: 
     unit = 0.25
     done = kitchen(f"abc-{model}", scale=unit)
     assert done.result.ok, done.result.message
-    assert _wall_s(done.store) <= 1.3 * 3 * unit
+    # the longest order is 3 units and the sum 6: overlapped, the run is nearer the longest
+    # (processes pay a spawned interpreter's start-up each, more on a loaded machine)
+    assert _wall_s(done.store) <= 0.75 * 6 * unit
 
 
 def test_sequential_orders_take_the_sum(kitchen) -> None:  # type: ignore[no-untyped-def]
