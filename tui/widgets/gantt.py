@@ -27,6 +27,7 @@ from textual.strip import Strip
 from scenarios.model import FINAL_STATES, Kind, State
 from tui import glyphs
 from tui.glyphs import ACTOR_COLOURS, GLYPH, PROCESS_ALIVE
+from tui.headless import seconds
 from tui.store import Actor, TraceStore
 
 VIEWS = ("threads", "cores", "coroutines")
@@ -370,9 +371,7 @@ class Gantt(ScrollView, can_focus=True):
         indent = self.name_width + 1
         future = self._style("future")
         if row < 2:
-            marks, labels = glyphs.axis_text(
-                self.start, self.end, self.cells, self.origin, _seconds
-            )
+            marks, labels = glyphs.axis_text(self.start, self.end, self.cells, self.origin, seconds)
             text = (marks, labels)[row]
             return (
                 Strip([Segment(" " * indent, future), Segment(text, future)], width)
@@ -503,12 +502,6 @@ class Gantt(ScrollView, can_focus=True):
 
 _FUTURE = -2
 _CURSOR = -3
-
-
-def _seconds(ns: float) -> str:
-    from tui.headless import seconds
-
-    return seconds(ns)
 
 
 def _colour(actor: int) -> str:
