@@ -4,7 +4,7 @@ ratios, overlaps, orderings and counts, never exact times."""
 from __future__ import annotations
 
 from scenarios.model import Kind, Reason, State
-from tests.conftest import busy_elsewhere
+from tests.conftest import busy_elsewhere, parallel
 from tui.store import TraceStore
 
 
@@ -101,7 +101,7 @@ def test_thread_pools_overlap_waits_and_process_pools_share_cpu(kitchen, two_idl
     v = _values(done.store)
     assert v["all_served"] == 1
     assert v["io_wall_s"] <= 0.6 * v["io_serial_s"]
-    assert v["cpu_wall_s"] <= 0.8 * v["cpu_serial_s"]
+    parallel(v["cpu_wall_s"] <= 0.8 * v["cpu_serial_s"], "two pool kitchens chop side by side")
 
 
 def test_opposite_lock_orders_deadlock_and_cookline_calls_it(kitchen) -> None:  # type: ignore[no-untyped-def]
@@ -158,7 +158,7 @@ def test_buffet_kitchens_run_in_parallel_cooks_in_a_kitchen_take_turns(
     run_east = sum(e - s for lane in east for s, e in lane)
     across = _overlap(east[0] + east[1], west[0] + west[1])
     within = _overlap(*east) + _overlap(*west)
-    assert across >= 0.3 * run_east / 2  # two kitchens chop at the same time
+    parallel(across >= 0.3 * run_east / 2, "two kitchens chop at the same time")
     assert within <= 0.15 * across  # one knife per kitchen
 
 
