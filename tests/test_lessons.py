@@ -101,7 +101,16 @@ def test_thread_pools_overlap_waits_and_process_pools_share_cpu(kitchen, two_idl
     v = _values(done.store)
     assert v["all_served"] == 1
     assert v["io_wall_s"] <= 0.6 * v["io_serial_s"]
-    parallel(v["cpu_wall_s"] <= 0.8 * v["cpu_serial_s"], "two pool kitchens chop side by side")
+    # against the CPU the kitchens really spent chopping (measured in this run), not the
+    # nominal work: each kitchen calibrates its own chunks as it starts, and on this shared host
+    # the same four dishes cost 0.38 to 0.82 s of CPU from one run to the next
+    s = done.store.summary()
+    chopped = sum(
+        r.running for r in s.actors if r.actor.kind == Kind.THREAD and "kitchen" in r.actor.name
+    )
+    assert chopped >= 0.2 * v["cpu_serial_s"] * 1e9, "the kitchens hardly chopped"
+    wall = v["cpu_wall_s"]
+    parallel(wall <= 0.8 * chopped / 1e9, f"the pool chopped {chopped / 1e9:.2f} s in {wall:.2f} s")
 
 
 def test_opposite_lock_orders_deadlock_and_cookline_calls_it(kitchen) -> None:  # type: ignore[no-untyped-def]
