@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from array import array
+from typing import Any
 
 from scenarios.model import Kind, Reason, State
-from tui.store import TraceStore
+from tui.store import Span, TraceStore
 
 MS = 1_000_000
 
@@ -165,3 +166,24 @@ def test_prefix_sums_are_the_same_in_small_and_large_batches() -> None:
         k += step
     assert list(whole.cum_run) == list(piecemeal.cum_run)
     assert list(whole.cum_wait) == list(piecemeal.cum_wait)
+
+
+def test_the_peak_by_an_instant_is_swept_once() -> None:
+    """A paused replay asks for its figures at every refresh: the sweep over every span is paid
+    once per instant (and a replay at its end shares the whole run's answer)."""
+    store = _store()
+    lo, hi = store.bounds()
+    calls: list[int] = []
+    spans = store.spans
+
+    def counted(*args: Any, **kwargs: Any) -> list[Span]:
+        calls.append(1)
+        return spans(*args, **kwargs)
+
+    store.spans = counted  # type: ignore[method-assign]
+    first = store.summary(until=lo + 7 * MS).max_running
+    swept = len(calls)
+    assert store.summary(until=lo + 7 * MS).max_running == first and len(calls) == swept
+    whole = store.summary().max_running
+    swept = len(calls)
+    assert store.summary(until=hi).max_running == whole and len(calls) == swept

@@ -263,7 +263,7 @@ class TraceStore:
         self._bounds_key: tuple[int, int] = (-1, -1)
         self._cores: set[int] = set()
         self._cores_upto: dict[int, int] = {}
-        self._peak: tuple[int, int] = (-1, 0)
+        self._peak: tuple[tuple[int, int | None], int] = ((-1, None), 0)
 
     # -- feeding --------------------------------------------------------------------------
 
@@ -804,35 +804,29 @@ class TraceStore:
                     c = a.core[last]
                     per_core[c] = per_core.get(c, 0) + stop - a.t[last]
             actors.append(ActorSummary(a, run, ready, wait, a.t[0], a.t[last], final))
-        most = (self.peak() if until is None else self._peak_until(until)) if peak else 0
+        most = self.peak(until) if peak else 0
         return Summary(wall, cpu, cpu / wall if wall else 0.0, most, per_core, actors)
 
-    def peak(self) -> int:
-        """Most thread actors running together (for at least 5 ms); cached per change."""
-        if self._peak[0] == self.events:
+    def peak(self, until: int | None = None) -> int:
+        """Most thread actors running together (for at least 5 ms), by ``until`` if given;
+        cached per change and instant, so a paused replay sweeps its spans once."""
+        if until is not None and until == self.bounds()[1]:
+            until = None  # a replay at its end: the whole run, under the same key
+        key = (self.events, until)
+        if self._peak[0] == key:
             return self._peak[1]
         edges: list[tuple[int, int]] = []
         for a in self.actors:
             if a.kind != Kind.THREAD:
                 continue
-            for s in self.spans(a):
-                if s.state == State.RUNNING and s.end > s.start:
-                    edges.append((s.start, 1))
-                    edges.append((s.end, -1))
-        most = _most_at_once(edges)
-        self._peak = (self.events, most)
-        return most
-
-    def _peak_until(self, until: int) -> int:
-        edges: list[tuple[int, int]] = []
-        for a in self.actors:
-            if a.kind != Kind.THREAD:
-                continue
             for s in self.spans(a, end=until, open_end=until):
-                if s.state == State.RUNNING and s.start < until:
+                end = s.end if until is None else min(s.end, until)
+                if s.state == State.RUNNING and end > s.start:
                     edges.append((s.start, 1))
-                    edges.append((min(s.end, until), -1))
-        return _most_at_once(edges)
+                    edges.append((end, -1))
+        most = _most_at_once(edges)
+        self._peak = (key, most)
+        return most
 
     def all_waiting_at(self, t: int, kinds: tuple[Kind, ...] = (Kind.TASK,)) -> int:
         """How many actors of these kinds were ``waiting`` at instant ``t``."""
