@@ -56,6 +56,12 @@ WORD: dict[int, str] = {
     State.FAILED: "failed",
 }
 
+
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` columns, cut with an ellipsis, never silently."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
 LEGEND: tuple[tuple[str, str, str], ...] = (
     (GLYPH[State.RUNNING] * 2, "running", "running"),
     (GLYPH[State.READY] * 2, "ready", WORD[State.READY]),

@@ -86,7 +86,7 @@ def gantt(store: TraceStore, width: int) -> RenderableType:
     cells = max(10, width - name_w - 2)
     out = Text()
     for (_, a), name in zip(rows, names, strict=True):
-        label = name if len(name) <= name_w else name[: name_w - 1] + "…"
+        label = glyphs.cut(name, name_w)
         out.append(label.ljust(name_w) + " │", style="bold" if a.kind == Kind.PROCESS else "")
         out.append_text(lane(store, a.index, start, end, cells))
         out.append("\n")

@@ -103,7 +103,7 @@ class RunScreen(Screen[None]):
         self._ended_seen = False
         """The live run's end has been shown (fit, notice, recording saved)."""
         self._figures_due = True
-        """Redraw the figures at the next refresh, whatever the half-second throttle says."""
+        """Read the machine load at the next refresh, whatever the half-second throttle says."""
         self._figures_text = Text()
         self._figures_key: tuple[object, ...] = ()
         self._side_mark: int | None = None
@@ -231,7 +231,7 @@ class RunScreen(Screen[None]):
                 return
         self._side_mark = self.app.clock()  # type: ignore[attr-defined]
         self._side_events = self.store.events
-        self._update_side(now, start, end)
+        self._update_side(now)
 
     @property
     def growing(self) -> bool:
@@ -253,7 +253,7 @@ class RunScreen(Screen[None]):
 
     # -- panels -------------------------------------------------------------------------------
 
-    def _update_side(self, now: int, start: int, end: int) -> None:
+    def _update_side(self, now: int) -> None:
         self._panel("run-header").content = self._header(now)
         clock = self.app.clock() / 1e9  # type: ignore[attr-defined]
         if clock - self._rate_mark[0] >= 0.5:
@@ -396,7 +396,7 @@ class RunScreen(Screen[None]):
         horizon = self.horizon()
         for i, lane in enumerate(g.lanes[:14]):
             mark = "▶" if g.selected == i else " "
-            name = _fit(lane.title, 12)
+            name = glyphs.cut(lane.title, 12).ljust(12)
             if horizon is not None and cur > horizon:  # a replay's future is not told either
                 t.append(f"{mark}{name} …\n", style="dim")
                 continue
@@ -614,8 +614,3 @@ class RunScreen(Screen[None]):
 
 
 _NO_CURSOR = "cursor: n / p or click"
-
-
-def _fit(name: str, width: int) -> str:
-    """``name`` in exactly ``width`` columns: cut with an ellipsis, never silently."""
-    return name.ljust(width) if len(name) <= width else name[: width - 1] + "…"

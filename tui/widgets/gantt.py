@@ -402,9 +402,7 @@ class Gantt(ScrollView, can_focus=True):
         name_style = self._style("heading" if lane.heading else "name")
         if self.selected == row:
             name_style += self._style("selected")
-        title = "  " * lane.depth + lane.title
-        if len(title) > name_width:
-            title = title[: name_width - 1] + "…"
+        title = glyphs.cut("  " * lane.depth + lane.title, name_width)
         segments = [
             Segment(title.ljust(name_width), name_style),
             Segment("│", self._style("future")),
@@ -422,13 +420,6 @@ class Gantt(ScrollView, can_focus=True):
             glyph, style = look[code]
             segments.append(Segment(glyph * len(list(run)), style))
         return Strip(segments, width).crop(0, width)
-
-    def codes(self, lane: Lane) -> list[int]:
-        """The lane's cells as drawn now (state codes; -1 nothing, -2 the future): for tests."""
-        codes, _ = self._codes(lane, self.cells)
-        cut = glyphs.shown_cells(self.start, self.end, self.cells, self.now)
-        codes[cut:] = [_FUTURE] * (self.cells - cut)
-        return codes
 
     def _codes(self, lane: Lane, cells: int) -> tuple[list[int], dict[int, tuple[str, Style]]]:
         """Each cell as a small code, and what each code looks like (glyph, style)."""
