@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.conftest import DATA
 from tui import recording
 from tui.app import CooklineApp
+from tui.deck import Deck
 
 CLOCK = 1_000_000_000_000
 LOAD = [25.0, 60.0]
@@ -20,3 +21,10 @@ def replay_app(name: str, lang: str = "en") -> CooklineApp:
 
 def tour_app() -> CooklineApp:
     return CooklineApp(clock=lambda: CLOCK, load=lambda: list(LOAD))
+
+
+def deck_app(talk: Deck) -> CooklineApp:
+    """A talk replayed from its bundled recordings, each step paused at its end."""
+    return CooklineApp(
+        deck=talk, replay_only=True, clock=lambda: CLOCK, load=lambda: list(LOAD), autoplay=False
+    )

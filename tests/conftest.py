@@ -12,6 +12,7 @@ import psutil
 import pytest
 
 from scenarios.catalogue import get
+from scenarios.model import State
 from scenarios.runner import Run, RunResult
 from tui import session
 from tui.store import TraceStore
@@ -24,6 +25,16 @@ class Finished:
     run: Run
     store: TraceStore
     result: RunResult
+
+
+def in_state(store: TraceStore, name: str, state: State) -> list[tuple[int, int]]:
+    """The (start, end) of each span the actor called ``name`` spent in ``state``."""
+    return [(sp.start, sp.end) for sp in store.spans(store.by_name(name)) if sp.state == state]
+
+
+def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    """How long two sets of spans ran at the same time (ns)."""
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
 
 
 def alive(pids: set[int]) -> list[int]:

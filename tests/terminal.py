@@ -162,13 +162,11 @@ class Chart:
 
 def expected_rows(store, lanes, start, end, cells, name_width, now):  # type: ignore[no-untyped-def]
     """The same lanes from the headless view's own renderer, for the same window."""
-    from tui import headless
+    from tui import glyphs, headless
 
     out = []
     for lane in lanes:
-        title = "  " * lane.depth + lane.title
-        if len(title) > name_width:
-            title = title[: name_width - 1] + "…"
+        title = glyphs.cut("  " * lane.depth + lane.title, name_width)
         row = headless.lane(store, lane.actor, start, end, cells, now).plain
         out.append((title.rstrip(), row.ljust(cells)))
     return out

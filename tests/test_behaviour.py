@@ -9,7 +9,7 @@ import pytest
 
 from scenarios import expect
 from scenarios.model import Kind, State
-from tests.conftest import parallel
+from tests.conftest import in_state, overlap, parallel
 
 ORDERS = {"Order A": 2, "Order B": 3, "Order C": 1}
 
@@ -107,8 +107,12 @@ def test_potato_salad_with_tasks_beats_step_by_step(kitchen) -> None:  # type: i
     alone = kitchen("potato-salad-sequential", scale=0.2)
     assert together.result.ok and alone.result.ok
     assert _wall_s(together.store) < 0.85 * _wall_s(alone.store)
-    # the microwave task really waited while the mayonnaise task really ran
-    mw = together.store.by_name("Microwave the potatoes")
-    mayo = together.store.by_name("Mayonnaise and cucumber")
-    s = together.store.summary()
-    assert s.actors[mw.index].waiting > 0.8 * s.actors[mayo.index].running
+    # the microwave task really waited while the mayonnaise task really ran: measured as the
+    # time both were so at once, not as two totals (the mayonnaise's CPU varies with its
+    # calibration and a busy machine: 760 ms of it against a 600 ms wait, seen here)
+    store = together.store
+    waited = in_state(store, "Microwave the potatoes", State.WAITING)
+    ran = in_state(store, "Mayonnaise and cucumber", State.RUNNING)
+    both = overlap(waited, ran)
+    shorter = min(sum(e - s for s, e in waited), sum(e - s for s, e in ran))
+    assert both >= 0.8 * shorter, (both, shorter)

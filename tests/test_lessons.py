@@ -4,7 +4,7 @@ ratios, overlaps, orderings and counts, never exact times."""
 from __future__ import annotations
 
 from scenarios.model import Kind, Reason, State
-from tests.conftest import busy_elsewhere, parallel
+from tests.conftest import busy_elsewhere, in_state, overlap, parallel
 from tui.store import TraceStore
 
 
@@ -13,13 +13,7 @@ def _values(store: TraceStore) -> dict[str, float]:
 
 
 def _running(store: TraceStore, name: str) -> list[tuple[int, int]]:
-    return [
-        (sp.start, sp.end) for sp in store.spans(store.by_name(name)) if sp.state == State.RUNNING
-    ]
-
-
-def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
-    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+    return in_state(store, name, State.RUNNING)
 
 
 def _states(store: TraceStore, name: str) -> list[State]:
@@ -78,7 +72,7 @@ def test_cpu_work_in_coroutines_is_serial_and_blocks_the_loop(kitchen) -> None: 
     dishes = [_running(done.store, f"Dish {i}") for i in (1, 2, 3)]
     for i in range(3):
         for j in range(i + 1, 3):
-            assert _overlap(dishes[i], dishes[j]) == 0
+            assert overlap(dishes[i], dishes[j]) == 0
     assert v["max_late_s"] >= 1.5 * v["dish_s"]
 
 
@@ -165,8 +159,8 @@ def test_buffet_kitchens_run_in_parallel_cooks_in_a_kitchen_take_turns(
     east = [_running(store, f"Kitchen East · {d}") for d in ("Tempura", "Sushi")]
     west = [_running(store, f"Kitchen West · {d}") for d in ("Pasta", "Salad")]
     run_east = sum(e - s for lane in east for s, e in lane)
-    across = _overlap(east[0] + east[1], west[0] + west[1])
-    within = _overlap(*east) + _overlap(*west)
+    across = overlap(east[0] + east[1], west[0] + west[1])
+    within = overlap(*east) + overlap(*west)
     parallel(across >= 0.3 * run_east / 2, "two kitchens chop at the same time")
     assert within <= 0.15 * across  # one knife per kitchen
 

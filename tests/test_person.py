@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from tests.apps import CLOCK, LOAD, replay_app
+from tests.apps import CLOCK, LOAD, deck_app, replay_app
 from tests.conftest import DATA
 from tui import deck, export, headless, recording, verdict
 from tui.app import CooklineApp
@@ -153,9 +153,7 @@ async def test_a_finished_live_run_offers_no_replay_keys_and_no_end_toast() -> N
 
 async def test_present_mode_keeps_its_language_its_look_and_says_when_it_is_done() -> None:
     d = deck.load(deck.find("kitchen-tour"))
-    app = CooklineApp(
-        deck=d, replay_only=True, clock=lambda: CLOCK, load=lambda: list(LOAD), autoplay=False
-    )
+    app = deck_app(d)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("l")
@@ -207,7 +205,7 @@ def test_list_never_splits_an_id_and_speaks_japanese() -> None:
     assert "一本の包丁" in ja
 
 
-def test_table_and_compare_verdicts_are_never_cut() -> None:
+def test_table_verdicts_are_never_cut() -> None:
     rows = [
         {
             "label": "multi process + multi thread, all cores",
@@ -242,6 +240,9 @@ def test_compare_record_says_where_it_recorded(tmp_path) -> None:  # type: ignor
     )
     assert done.returncode == 0, done.stderr
     assert f"to {out}" in done.stdout.replace("\n", "")
+    # the verdict is one line as wide as the output, not a caption wrapped at the table's width
+    verdict_line = [line for line in done.stdout.splitlines() if "measured:" in line][-1]
+    assert all(m in verdict_line for m in ("sequential", "asyncio", "threads", "processes"))
     assert recording.load(out).header["runs"]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.apps import CLOCK, LOAD
+from tests.apps import CLOCK, deck_app
 from tui import cli, deck
 from tui.app import CooklineApp
 from tui.screens.run import RunScreen
@@ -25,9 +25,7 @@ def test_the_bundled_deck_has_ten_steps_in_two_languages() -> None:
 
 async def test_pagedown_and_pageup_walk_the_deck() -> None:
     d = deck.load(deck.find("kitchen-tour"))
-    app = CooklineApp(
-        deck=d, replay_only=True, clock=lambda: CLOCK, load=lambda: list(LOAD), autoplay=False
-    )
+    app = deck_app(d)
     async with app.run_test(size=(120, 34)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -48,9 +46,7 @@ async def test_pagedown_and_pageup_walk_the_deck() -> None:
 
 async def test_tall_lanes_take_two_lines_each() -> None:
     d = deck.load(deck.find("kitchen-tour"))
-    app = CooklineApp(
-        deck=d, replay_only=True, clock=lambda: CLOCK, load=lambda: [], autoplay=False
-    )
+    app = deck_app(d)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         g = app.screen.query_one(Gantt)
@@ -93,9 +89,7 @@ async def test_a_long_chart_does_not_swallow_the_next_step(tmp_path: Path) -> No
         '[[step]]\ntitle = "Buffet"\nscenario = "buffet"\n'
         '[[step]]\ntitle = "Knife"\nscenario = "one-knife"\n'
     )
-    app = CooklineApp(
-        deck=deck.load(talk), replay_only=True, clock=lambda: CLOCK, load=lambda: [], autoplay=False
-    )
+    app = deck_app(deck.load(talk))
     async with app.run_test(size=(100, 12)) as pilot:
         await pilot.pause()
         g = app.screen.query_one(Gantt)

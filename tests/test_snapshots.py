@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from tests.apps import replay_app, tour_app
+from tests.apps import deck_app, replay_app, tour_app
 from tui.screens.run import RunScreen
 
 
@@ -67,12 +67,8 @@ def test_large_terminal(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
 def test_present_mode(snap_compare) -> None:  # type: ignore[no-untyped-def]
     """A talk's step: the step caption first in the header, lanes two lines tall on black."""
-    from tests.apps import CLOCK, LOAD
     from tui import deck
-    from tui.app import CooklineApp
 
     talk = deck.load(deck.find("kitchen-tour"))
-    app = CooklineApp(
-        deck=talk, replay_only=True, clock=lambda: CLOCK, load=lambda: list(LOAD), autoplay=False
-    )
+    app = deck_app(talk)
     assert snap_compare(app, press=["pagedown"] * 4, terminal_size=(120, 30))

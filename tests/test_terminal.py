@@ -163,6 +163,8 @@ def test_live_run_matches_its_recording_and_quit_keeps_a_partial_one(tmp_path: P
         store = recording.load(out)
         lo, hi = store.bounds()
         _assert_chart(term, store, lo, max(hi, lo + 1), None)
+        term.keys("c")
+        assert "core 0" in term.wait_for("core 0")
         _quit(term)
     part = tmp_path / "part.jsonl"
     args = ["run", "potato-salad", "--scale", "2", "--record", str(part)]
