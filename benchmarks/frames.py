@@ -16,10 +16,10 @@ from collections.abc import Callable
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from scenarios.model import Kind, State
-from tui.app import CooklineApp
-from tui.store import TraceStore
-from tui.widgets.gantt import Gantt
+from scenarios.wire import Kind, State
+from tui.app.cookline import CooklineApp
+from tui.app.widgets.gantt import Gantt
+from tui.trace.store import TraceStore
 
 SIZE = (200, 50)
 CYCLE = (State.RUNNING, State.READY, State.RUNNING, State.WAITING)
@@ -106,7 +106,7 @@ async def _first_frame(make: Callable[[], App[object]]) -> float:
 def first_frames(runs: int = 5) -> tuple[float, float]:
     """Best of ``runs`` first frames, bare Textual app and ours, in this interpreter."""
     from tests.conftest import DATA
-    from tui import recording
+    from tui.formats import recording
 
     store = recording.load(DATA / "one-knife.jsonl")
 
@@ -155,7 +155,7 @@ class _FeedRun:
 
 async def _stream(rate: int, seconds: float) -> tuple[float, float, float]:
     """The UI process's CPU share (collector-side ingest included) while 40 lanes stream."""
-    from tui.screens.run import RunScreen
+    from tui.app.screens.run import RunScreen
 
     store = synthetic(40, 40 * 2)
     store.t0 = time.monotonic_ns() - store.bounds()[1]

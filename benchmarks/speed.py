@@ -18,9 +18,9 @@ from collections.abc import Callable
 from typing import Any
 
 from scenarios import probe
-from scenarios.model import STATE_WIDTH, State
 from scenarios.transport import pack, unpack
-from tui.store import TraceStore
+from scenarios.wire import STATE_WIDTH, State
+from tui.trace.store import TraceStore
 
 CTX = multiprocessing.get_context("spawn")
 ROWS: list[tuple[str, str, str, bool]] = []

@@ -24,7 +24,7 @@ from multiprocessing.queues import SimpleQueue
 from struct import Struct
 from typing import Any
 
-from scenarios.model import STATE_WIDTH
+from scenarios.wire import STATE_WIDTH
 
 Meta = tuple[Any, ...]
 Message = tuple[bytes, list[Meta] | None, tuple[int, int, int] | None]

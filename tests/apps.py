@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.conftest import DATA
-from tui import recording
-from tui.app import CooklineApp
-from tui.deck import Deck
+from tui.app.cookline import CooklineApp
+from tui.formats import recording
+from tui.formats.deck import Deck
 
 CLOCK = 1_000_000_000_000
 LOAD = [25.0, 60.0]

@@ -11,11 +11,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-from scenarios.catalogue import get
-from scenarios.model import State
-from scenarios.runner import Run, RunResult
-from tui import session
-from tui.store import TraceStore
+from scenarios.kitchen.menu import get
+from scenarios.supervisor.runner import Run, RunResult
+from scenarios.wire import State
+from tui.runs import session
+from tui.trace.store import TraceStore
 
 DATA = Path(__file__).parent / "data"
 

@@ -162,7 +162,7 @@ class Chart:
 
 def expected_rows(store, lanes, start, end, cells, name_width, now):  # type: ignore[no-untyped-def]
     """The same lanes from the headless view's own renderer, for the same window."""
-    from tui import glyphs, headless
+    from tui.report import glyphs, headless
 
     out = []
     for lane in lanes:
@@ -173,7 +173,7 @@ def expected_rows(store, lanes, start, end, cells, name_width, now):  # type: ig
 
 
 def expected_axis(start: int, end: int, cells: int, origin: int) -> tuple[str, str]:
-    from tui import glyphs
-    from tui.headless import seconds
+    from tui.report import glyphs
+    from tui.report.headless import seconds
 
     return glyphs.axis_text(start, end, cells, origin, seconds)

@@ -7,14 +7,14 @@ import multiprocessing.resource_tracker
 from textual.events import MouseScrollDown, MouseScrollUp
 from textual.widgets import OptionList
 
-from scenarios.model import Kind
+from scenarios.wire import Kind
 from tests.apps import replay_app, tour_app
 from tests.conftest import wait_gone
-from tui.app import CooklineApp, LiveSpec
-from tui.headless import seconds
-from tui.screens.run import RunScreen
-from tui.screens.tour import TourScreen
-from tui.widgets.gantt import Gantt
+from tui.app.cookline import CooklineApp, LiveSpec
+from tui.app.screens.run import RunScreen
+from tui.app.screens.tour import TourScreen
+from tui.app.widgets.gantt import Gantt
+from tui.report.headless import seconds
 
 SIZE = (120, 30)
 
@@ -210,7 +210,7 @@ async def test_mouse_wheel_pans_the_time_window() -> None:
 
 
 async def test_command_palette_offers_every_scenario() -> None:
-    from tui.app import ScenarioCommands
+    from tui.app.cookline import ScenarioCommands
 
     app = tour_app()
     async with app.run_test(size=SIZE):
@@ -238,7 +238,7 @@ async def test_a_cook_named_after_its_lane_appeared_is_shown_by_its_name() -> No
     """The probe may rename a thread (``probe.rename``) after its first events arrived."""
     from array import array
 
-    from tui.store import TraceStore
+    from tui.trace.store import TraceStore
 
     store = TraceStore()
     key = (1 << 24) | 1

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from scenarios import expect
-from scenarios.model import Kind, State
+from scenarios.kitchen import expect
+from scenarios.wire import Kind, State
 from tests.conftest import in_state, overlap, parallel
 
 ORDERS = {"Order A": 2, "Order B": 3, "Order C": 1}

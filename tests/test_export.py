@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.model import State
+from scenarios.wire import State
 from tests.browser import chromium, free_port, open_page, wait_listening, with_group
 from tests.conftest import DATA
-from tui import chrome_trace, cli, export, recording
+from tui import cli
+from tui.formats import chrome_export as export
+from tui.formats import chrome_import as chrome_trace
+from tui.formats import recording
 
 VIZVIEWER = Path(sys.executable).parent / "vizviewer"
 

@@ -12,10 +12,10 @@ import time
 import psutil
 import pytest
 
-from scenarios.catalogue import get
-from scenarios.model import State
+from scenarios.kitchen.menu import get
+from scenarios.wire import State
 from tests.conftest import alive, wait_gone
-from tui import session
+from tui.runs import session
 
 
 def test_a_scenario_that_raises_is_failed_with_its_traceback(kitchen) -> None:  # type: ignore[no-untyped-def]

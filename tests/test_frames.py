@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA
-from tui import glyphs, recording
-from tui.store import TraceStore
-from tui.timeline import Timeline
-from tui.widgets.gantt import Gantt, lanes_for
+from tui.app.widgets.gantt import Gantt, lanes_for
+from tui.formats import recording
+from tui.report import glyphs
+from tui.trace.store import TraceStore
+from tui.trace.timeline import Timeline
 
 RECORDINGS = Path(__file__).resolve().parent.parent / "tui" / "recordings"
 CELLS = 97

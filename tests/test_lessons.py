@@ -3,9 +3,9 @@ ratios, overlaps, orderings and counts, never exact times."""
 
 from __future__ import annotations
 
-from scenarios.model import Kind, Reason, State
+from scenarios.wire import Kind, Reason, State
 from tests.conftest import busy_elsewhere, in_state, overlap, parallel
-from tui.store import TraceStore
+from tui.trace.store import TraceStore
 
 
 def _values(store: TraceStore) -> dict[str, float]:

@@ -15,12 +15,15 @@ from rich.console import Console
 
 from tests.apps import CLOCK, LOAD, deck_app, replay_app
 from tests.conftest import DATA
-from tui import deck, export, headless, recording, verdict
-from tui.app import CooklineApp
-from tui.headless import seconds
-from tui.screens.run import RunScreen
-from tui.screens.tour import TourScreen
-from tui.widgets.gantt import Gantt
+from tui.app.cookline import CooklineApp
+from tui.app.screens.run import RunScreen
+from tui.app.screens.tour import TourScreen
+from tui.app.widgets.gantt import Gantt
+from tui.formats import chrome_export as export
+from tui.formats import deck, recording
+from tui.report import headless
+from tui.report.headless import seconds
+from tui.runs import verdict
 
 SIZE = (120, 30)
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.apps import CLOCK, deck_app
-from tui import cli, deck
-from tui.app import CooklineApp
-from tui.screens.run import RunScreen
-from tui.widgets.gantt import Gantt
+from tui import cli
+from tui.app.cookline import CooklineApp
+from tui.app.screens.run import RunScreen
+from tui.app.widgets.gantt import Gantt
+from tui.formats import deck
 
 
 def test_the_bundled_deck_has_ten_steps_in_two_languages() -> None:
@@ -98,7 +99,7 @@ async def test_a_long_chart_does_not_swallow_the_next_step(tmp_path: Path) -> No
         await pilot.pause()
         assert isinstance(app.screen, RunScreen) and "· 2/2 ·" in app.screen.caption[0]
 
-    from tui import recording
+    from tui.formats import recording
 
     store = recording.load(deck.RECORDINGS / "buffet.jsonl")
     app = CooklineApp(replay=store, clock=lambda: CLOCK, load=lambda: [], autoplay=False)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import time
 
-from scenarios.catalogue import get
-from scenarios.runner import Run
+from scenarios.kitchen.menu import get
+from scenarios.supervisor.runner import Run
 from tests.conftest import wait_gone
 
 

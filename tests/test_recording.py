@@ -11,8 +11,9 @@ import pytest
 from rich.console import Console
 
 from tests.conftest import DATA
-from tui import headless, recording
 from tui.cli import main
+from tui.formats import recording
+from tui.report import headless
 
 
 def _render(store, width: int = 100) -> str:  # type: ignore[no-untyped-def]
@@ -184,7 +185,7 @@ def test_bad_recording_from_the_real_command(tmp_path: Path) -> None:
 
 def test_every_scenario_has_a_bundled_recording_that_loads() -> None:
     """``tui/recordings`` ships a run of each scenario (and the compare runs) for replay."""
-    from scenarios.catalogue import SCENARIOS
+    from scenarios.kitchen.menu import SCENARIOS
     from tui.pictures import COMPARES, RECORDINGS
 
     names = [s.id for s in SCENARIOS] + [f"compare-{k}" for k in COMPARES]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from tests.apps import deck_app, replay_app, tour_app
-from tui.screens.run import RunScreen
+from tui.app.screens.run import RunScreen
 
 
 def test_tour(snap_compare) -> None:  # type: ignore[no-untyped-def]
@@ -67,7 +67,7 @@ def test_large_terminal(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
 def test_present_mode(snap_compare) -> None:  # type: ignore[no-untyped-def]
     """A talk's step: the step caption first in the header, lanes two lines tall on black."""
-    from tui import deck
+    from tui.formats import deck
 
     talk = deck.load(deck.find("kitchen-tour"))
     app = deck_app(talk)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from array import array
 from typing import Any
 
-from scenarios.model import Kind, Reason, State
-from tui.store import Span, TraceStore
+from scenarios.wire import Kind, Reason, State
+from tui.trace.store import Span, TraceStore
 
 MS = 1_000_000
 
@@ -145,7 +145,7 @@ def test_prefix_sums_are_the_same_in_small_and_large_batches() -> None:
     the sums must not depend on which."""
     import random
 
-    from tui.store import Actor
+    from tui.trace.store import Actor
 
     rng = random.Random(3)
     t, ts, sts = 0, array("q"), array("b")

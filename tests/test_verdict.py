@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from scenarios import expect
+from scenarios.kitchen import expect
 from tests.conftest import busy_elsewhere, parallel, wait_gone
-from tui import cli, verdict
+from tui import cli
+from tui.runs import verdict
 
 
 def _series(plan):  # type: ignore[no-untyped-def]

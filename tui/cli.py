@@ -201,7 +201,7 @@ def _console(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from scenarios.catalogue import SCENARIOS
+    from scenarios.kitchen.menu import SCENARIOS
 
     ja = args.lang == "ja"
     table = Table(title="キッチン" if ja else "The kitchen", title_justify="left")
@@ -224,7 +224,7 @@ def _run_app(**kwargs: object) -> int:
     # Spawning from a running Textual app fails with "bad value(s) in fds_to_keep" unless the
     # resource tracker already runs (README, "Measured here").
     multiprocessing.resource_tracker.ensure_running()
-    from tui.app import CooklineApp
+    from tui.app.cookline import CooklineApp
 
     app = CooklineApp(**kwargs)  # type: ignore[arg-type]
     app.run()
@@ -238,9 +238,10 @@ def cmd_tour(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from scenarios.affinity import CoresError, choose_cpus
-    from scenarios.catalogue import UnknownScenario, get
-    from tui import headless, session
+    from scenarios.kitchen.menu import UnknownScenario, get
+    from scenarios.supervisor.affinity import CoresError, choose_cpus
+    from tui.report import headless
+    from tui.runs import session
 
     try:
         scenario = get(args.scenario)
@@ -253,7 +254,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.record:
         _check_writable(args.record)
     if not args.headless:
-        from tui.app import LiveSpec
+        from tui.app.cookline import LiveSpec
 
         spec = LiveSpec(scenario.id, args.scale, args.cores, args.timeout, args.stall, args.record)
         return _run_app(live=spec, lang=args.lang)
@@ -276,7 +277,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     assert result is not None
     headless.show(store, console, args.lang)
     if args.record:
-        from tui import recording
+        from tui.formats import recording
 
         recording.save(store, args.record)
         console.print(f"recorded {store.events} events to {args.record}", markup=False, style="dim")
@@ -299,7 +300,8 @@ def _open(path: str):  # type: ignore[no-untyped-def]
     """A recording or a Chrome trace, as a store; bad input is one line and status 2."""
     from pathlib import Path
 
-    from tui import chrome_trace, recording
+    from tui.formats import chrome_import as chrome_trace
+    from tui.formats import recording
 
     try:
         p = Path(path)
@@ -313,7 +315,7 @@ def _open(path: str):  # type: ignore[no-untyped-def]
 
 
 def cmd_present(args: argparse.Namespace) -> int:
-    from tui import deck
+    from tui.formats import deck
 
     try:
         d = deck.load(deck.find(args.deck))
@@ -329,7 +331,7 @@ def cmd_present(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import socket
 
-    from tui import serve
+    from tui.app import serve
 
     with socket.socket() as s:
         try:
@@ -346,7 +348,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from tui import export
+    from tui.formats import chrome_export as export
 
     store = _open(args.file)
     out = args.output or str(Path(args.file).with_suffix(export.SUFFIX[args.format]))
@@ -367,7 +369,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from tui import headless
+    from tui.report import headless
 
     store = _open(args.file)
     if not args.headless:
@@ -378,7 +380,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def _series(args: argparse.Namespace, plan: list, console) -> list:  # type: ignore[no-untyped-def,type-arg]
     """Run a series with a status line that says which run of how many is going."""
-    from tui import verdict
+    from tui.runs import verdict
 
     status = console.status("starting…", spinner="dots")
     with status:
@@ -395,7 +397,8 @@ def _series(args: argparse.Namespace, plan: list, console) -> list:  # type: ign
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from tui import headless, verdict
+    from tui.report import headless
+    from tui.runs import verdict
 
     console = _console(args)
     if args.record:
@@ -403,7 +406,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     entries = _series(args, verdict.compare_plan(args.workload, args.scale), console)
     merged = verdict.merge(args.workload, entries)
     if args.record:
-        from tui import recording
+        from tui.formats import recording
 
         recording.save(merged, args.record)
         console.print(
@@ -418,7 +421,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_table(args: argparse.Namespace) -> int:
-    from tui import verdict
+    from tui.runs import verdict
 
     console = _console(args)
     entries = _series(args, verdict.table_plan(args.scale), console)

@@ -12,10 +12,12 @@ import asyncio
 import sys
 from pathlib import Path
 
-from scenarios.catalogue import SCENARIOS
-from tui import export, recording, session
-from tui.app import CooklineApp
-from tui.widgets.gantt import Gantt
+from scenarios.kitchen.menu import SCENARIOS
+from tui.app.cookline import CooklineApp
+from tui.app.widgets.gantt import Gantt
+from tui.formats import chrome_export as export
+from tui.formats import recording
+from tui.runs import session
 
 RECORDINGS = Path(__file__).parent / "recordings"
 SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
@@ -44,7 +46,7 @@ COMPARES = ("cpu", "io")
 
 def record_all(only: list[str]) -> None:
     """Record every scenario (and the compare runs), or only the ids named."""
-    from tui import verdict
+    from tui.runs import verdict
 
     RECORDINGS.mkdir(exist_ok=True)
     for kind in COMPARES:
@@ -71,7 +73,7 @@ async def _shoot(
     if source is None:
         app = CooklineApp(clock=lambda: 0, load=lambda: [35.0, 80.0])
     elif source.startswith("deck:"):  # a talk's step, from the bundled recordings
-        from tui import deck
+        from tui.formats import deck
 
         talk = deck.load(deck.find(source[5:]))
         app = CooklineApp(

@@ -11,7 +11,7 @@ import time
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.process import Process
+from scenarios.probe._process import Process
 
 ORDERS = (("A", 2), ("B", 3), ("C", 1))
 

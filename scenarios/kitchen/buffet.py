@@ -7,7 +7,7 @@ from multiprocessing.connection import Connection
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.process import Process
+from scenarios.probe._process import Process
 
 # -- buffet -----------------------------------------------------------------------------------
 

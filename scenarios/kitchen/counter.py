@@ -15,7 +15,7 @@ from multiprocessing.connection import Connection
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.process import Process
+from scenarios.probe._process import Process
 
 RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nserved"
 LIMIT_S = 20.0

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 
-from scenarios import expect, probe
-from scenarios.process import Process
+from scenarios import probe
+from scenarios.kitchen import expect
+from scenarios.probe._process import Process
 
 
 def _chop(name: str, ms: float) -> None:

@@ -7,7 +7,7 @@ import asyncio
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.process import Process
+from scenarios.probe._process import Process
 
 
 def _life(who: str, who_ja: str, unit: float) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import time
 
-from scenarios import pool, probe
+from scenarios import probe
 from scenarios.kitchen.units import unit_of
+from scenarios.probe import _pool as pool
 
 
 def _order(i: int, seconds: float) -> int:

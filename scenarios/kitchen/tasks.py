@@ -11,8 +11,9 @@ import asyncio
 import time
 from collections.abc import Coroutine
 
-from scenarios import pool, probe
+from scenarios import probe
 from scenarios.kitchen.units import unit_of
+from scenarios.probe import _pool as pool
 
 # -- sequential-vs-tasks ----------------------------------------------------------------------
 

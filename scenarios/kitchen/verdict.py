@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.process import Process
+from scenarios.probe._process import Process
 
 CPU_DISHES, CPU_MS = 4, 250
 IO_DISHES, IO_S = 6, 0.2

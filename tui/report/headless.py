@@ -10,10 +10,10 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from scenarios.model import Kind, State
-from tui import glyphs
-from tui.glyphs import GLYPH
-from tui.store import Summary, TraceStore
+from scenarios.wire import Kind, State
+from tui.report import glyphs
+from tui.report.glyphs import GLYPH
+from tui.trace.store import Summary, TraceStore
 
 GLYPHS = {st: (GLYPH[st], glyphs.STYLE[look]) for st, look in glyphs.LOOK.items()}
 GLYPHS[-1] = (GLYPH[-1], "")

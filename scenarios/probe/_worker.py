@@ -9,9 +9,9 @@ import types
 from multiprocessing.queues import SimpleQueue
 
 from scenarios import probe
-from scenarios.lifeline import quiet, tie_to_parent
-from scenarios.model import State
-from scenarios.process import run_to_the_end
+from scenarios.probe._lifeline import quiet, tie_to_parent
+from scenarios.probe._process import run_to_the_end
+from scenarios.wire import State
 
 
 def worker_main(

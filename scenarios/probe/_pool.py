@@ -18,8 +18,8 @@ from multiprocessing.queues import SimpleQueue
 from typing import Any, TypeVar
 
 from scenarios import probe
-from scenarios.lifeline import quiet, tie_to_parent
-from scenarios.model import State
+from scenarios.probe._lifeline import quiet, tie_to_parent
+from scenarios.wire import State
 
 T = TypeVar("T")
 

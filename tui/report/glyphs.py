@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from scenarios.model import State
+from scenarios.wire import State
 
 GLYPH: dict[int, str] = {
     -1: " ",

@@ -13,9 +13,9 @@ import sys
 import time
 from typing import Any
 
-from scenarios.catalogue import Scenario
-from scenarios.runner import Run, RunResult
-from tui.store import TraceStore
+from scenarios.kitchen.menu import Scenario
+from scenarios.supervisor.runner import Run, RunResult
+from tui.trace.store import TraceStore
 
 
 def machine(cpus: list[int]) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from multiprocessing.queues import SimpleQueue
 from typing import Any, NoReturn
 
 from scenarios import probe
-from scenarios.lifeline import quiet, tie_to_parent
-from scenarios.model import State
+from scenarios.probe._lifeline import quiet, tie_to_parent
+from scenarios.wire import State
 
 _ctx = multiprocessing.get_context("spawn")
 

@@ -15,15 +15,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
 
-from scenarios.model import Kind, Reason, State
-from scenarios.runner import Run
-from tui import glyphs, headless
-from tui.headless import seconds
-from tui.store import TraceStore
-from tui.timeline import Timeline
-from tui.widgets.gantt import Gantt
-from tui.widgets.key_bar import KeyBar
-from tui.widgets.text_panel import TextPanel
+from scenarios.supervisor.runner import Run
+from scenarios.wire import Kind, Reason, State
+from tui.app.widgets.gantt import Gantt
+from tui.app.widgets.key_bar import KeyBar
+from tui.app.widgets.text_panel import TextPanel
+from tui.report import glyphs, headless
+from tui.report.headless import seconds
+from tui.trace.store import TraceStore
+from tui.trace.timeline import Timeline
 
 Restart = Callable[[], tuple[Run, TraceStore]]
 """Starts the same scenario again: a new run feeding a new store."""
@@ -165,7 +165,7 @@ class RunScreen(Screen[None]):
 
     def _save(self) -> None:
         if self.record and self.saved is None and self.store.events:
-            from tui import recording
+            from tui.formats import recording
 
             recording.save(self.store, self.record)
             self.saved = self.record

@@ -28,11 +28,11 @@ from typing import Any
 import psutil
 
 from scenarios import probe
-from scenarios.affinity import choose_cpus
-from scenarios.catalogue import Scenario
-from scenarios.model import Reason, State
+from scenarios.kitchen.menu import Scenario
+from scenarios.probe._worker import worker_main
+from scenarios.supervisor.affinity import choose_cpus
 from scenarios.transport import Meta, close_writer, reader_of, unpack
-from scenarios.worker import worker_main
+from scenarios.wire import Reason, State
 
 BatchSink = Callable[[Any, list[Meta]], None]
 """Receives each batch: the int64 state array and the metadata list (possibly empty)."""

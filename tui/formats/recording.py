@@ -13,8 +13,8 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from scenarios.model import Kind, Reason, State, code_of, name_of
-from tui.store import TraceStore
+from scenarios.wire import Kind, Reason, State, code_of, name_of
+from tui.trace.store import TraceStore
 
 FORMAT = "cookline"
 VERSION = 1

@@ -12,9 +12,9 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from scenarios.catalogue import BY_ID, SCENARIOS
-from tui.messages import RunScenario
-from tui.widgets.key_bar import KeyBar
+from scenarios.kitchen.menu import BY_ID, SCENARIOS
+from tui.app.messages import RunScenario
+from tui.app.widgets.key_bar import KeyBar
 
 
 def _groups() -> dict[str, list[str]]:

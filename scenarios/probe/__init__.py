@@ -22,8 +22,8 @@ from collections.abc import Callable, Coroutine, Generator, Iterator
 from multiprocessing.queues import SimpleQueue
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from scenarios.model import Kind, Reason, State
 from scenarios.transport import Meta, pack
+from scenarios.wire import Kind, Reason, State
 
 if TYPE_CHECKING:
     import asyncio
@@ -393,7 +393,7 @@ def _prefixes() -> list[tuple[str, str]]:
     import os
     import sysconfig
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     paths = sysconfig.get_paths()
     pairs = [(paths["purelib"], "<site-packages>"), (paths["stdlib"], "<stdlib>"), (root, "")]
     return [(p.rstrip("/") + "/", short + "/" if short else "") for p, short in pairs]

@@ -18,11 +18,11 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from scenarios.catalogue import get
-from scenarios.runner import Run, RunResult
-from tui import session
-from tui.headless import seconds
-from tui.store import Summary, TraceStore
+from scenarios.kitchen.menu import get
+from scenarios.supervisor.runner import Run, RunResult
+from tui.report.headless import seconds
+from tui.runs import session
+from tui.trace.store import Summary, TraceStore
 
 MODELS = ("sequential", "asyncio", "threads", "processes")
 

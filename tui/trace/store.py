@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from scenarios.model import FINAL_STATES, STATE_WIDTH, Kind, State
+from scenarios.wire import FINAL_STATES, STATE_WIDTH, Kind, State
 
 
 @dataclass

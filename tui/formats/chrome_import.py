@@ -14,10 +14,10 @@ from array import array
 from pathlib import Path
 from typing import Any
 
-from scenarios.model import Kind, Reason, State, code_of
-from tui.export import CORES_PROCESS
-from tui.recording import RecordingError
-from tui.store import TraceStore
+from scenarios.wire import Kind, Reason, State, code_of
+from tui.formats.chrome_export import CORES_PROCESS
+from tui.formats.recording import RecordingError
+from tui.trace.store import TraceStore
 
 UNKNOWN = "not in a slice (unknown)"
 NOTE = (

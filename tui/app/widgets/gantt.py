@@ -24,11 +24,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from scenarios.model import FINAL_STATES, Kind, State
-from tui import glyphs
-from tui.glyphs import ACTOR_COLOURS, GLYPH, PROCESS_ALIVE
-from tui.headless import seconds
-from tui.store import Actor, TraceStore
+from scenarios.wire import FINAL_STATES, Kind, State
+from tui.report import glyphs
+from tui.report.glyphs import ACTOR_COLOURS, GLYPH, PROCESS_ALIVE
+from tui.report.headless import seconds
+from tui.trace.store import Actor, TraceStore
 
 VIEWS = ("threads", "cores", "coroutines")
 

@@ -21,15 +21,15 @@ from textual.binding import Binding, BindingType
 from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
-from scenarios.catalogue import BY_ID, SCENARIOS
-from scenarios.runner import Run
-from tui import session
-from tui.deck import Deck
-from tui.load import LoadSource, machine_load
-from tui.messages import RunScenario
-from tui.screens.run import RunScreen
-from tui.screens.tour import TourScreen
-from tui.store import TraceStore
+from scenarios.kitchen.menu import BY_ID, SCENARIOS
+from scenarios.supervisor.runner import Run
+from tui.app.load import LoadSource, machine_load
+from tui.app.messages import RunScenario
+from tui.app.screens.run import RunScreen
+from tui.app.screens.tour import TourScreen
+from tui.formats.deck import Deck
+from tui.runs import session
+from tui.trace.store import TraceStore
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ class CooklineApp(App[int]):
 
     def show_step(self, k: int) -> None:
         """Step ``k`` of the deck: its recording, or its scenario started now."""
-        from tui import recording
+        from tui.formats import recording
 
         assert self.deck is not None
         self.step = k

@@ -17,9 +17,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from scenarios.model import Kind, Reason, State, name_of
-from tui import headless
-from tui.store import TraceStore
+from scenarios.wire import Kind, Reason, State, name_of
+from tui.report import headless
+from tui.trace.store import TraceStore
 
 FORMATS = ("chrome", "svg", "txt")
 SUFFIX = {"chrome": ".json", "svg": ".svg", "txt": ".txt"}
@@ -179,7 +179,7 @@ def offline_svg(svg: str) -> str:
 async def _svg(
     store: TraceStore, path: Path, size: tuple[int, int], view: str, lang: str = "en"
 ) -> None:
-    from tui.app import CooklineApp
+    from tui.app.cookline import CooklineApp
 
     app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [], autoplay=False, lang=lang)
     async with app.run_test(size=size) as pilot:

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scenarios.catalogue import BY_ID
+from scenarios.kitchen.menu import BY_ID
 
-BUNDLED = Path(__file__).parent / "decks"
-RECORDINGS = Path(__file__).parent / "recordings"
+BUNDLED = Path(__file__).parent.parent / "decks"
+RECORDINGS = Path(__file__).parent.parent / "recordings"
 VIEWS = ("threads", "cores", "coroutines")
 
 
