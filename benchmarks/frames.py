@@ -27,23 +27,22 @@ CYCLE = (State.RUNNING, State.READY, State.RUNNING, State.WAITING)
 
 def synthetic(lanes: int, events: int) -> TraceStore:
     """A kitchen of ``lanes`` cooks whose states cycle, ``events`` in all, filled directly."""
-    store = TraceStore()
-    store.header = {"scenario": "synthetic", "machine": {"cpus": [0, 1]}}
-    proc = store.actor(1)
-    proc.kind, proc.name = Kind.PROCESS, "Kitchen"
-    proc.append(0, State.RUNNING, 0, -1, 0)
+    store = TraceStore({"scenario": "synthetic", "machine": {"cpus": [0, 1]}})
+    proc = store.declare(1, Kind.PROCESS, "Kitchen")
+    store.add_state(proc, 0, State.RUNNING)
     per = max(2, events // lanes)
     step = 100_000  # 100 µs between events
     for i in range(lanes):
-        a = store.actor(2 + i)
-        a.kind, a.name, a.parent = Kind.THREAD, f"Cook {i}", proc.index
-        a.t = array("q", range(i * 1000, i * 1000 + per * step, step))
-        a.state = array("b", (CYCLE[k % 4] for k in range(per)))
-        a.reason = array("b", bytes(per))
-        a.core = array("h", (k % 2 for k in range(per)))
-        a.label = array("i", bytes(4 * per))
-        store.events += per
-    proc.append(per * step + lanes * 1000, State.DONE, 0, -1, 0)
+        a = store.declare(2 + i, Kind.THREAD, f"Cook {i}", parent=proc)
+        store.add_states(
+            a,
+            array("q", range(i * 1000, i * 1000 + per * step, step)),
+            array("b", (CYCLE[k % 4] for k in range(per))),
+            array("b", bytes(per)),
+            array("h", (k % 2 for k in range(per))),
+            array("i", bytes(4 * per)),
+        )
+    store.add_state(proc, per * step + lanes * 1000, State.DONE)
     return store
 
 
@@ -158,7 +157,7 @@ async def _stream(rate: int, seconds: float) -> tuple[float, float, float]:
     from tui.app.screens.run import RunScreen
 
     store = synthetic(40, 40 * 2)
-    store.t0 = time.monotonic_ns() - store.bounds()[1]
+    store.start_clock(time.monotonic_ns() - store.bounds()[1])
     app = CooklineApp(load=lambda: [0.0, 0.0])
     stop = threading.Event()
     fed = [0, 0.0, 0.0]

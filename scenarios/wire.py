@@ -1,12 +1,26 @@
-"""The vocabulary every side agrees on: actor kinds, states, wait reasons and the wire layout.
+"""The wire: what a worker's probe sends and the supervisor reads, defined once for both sides.
 
-Codes are small integers because a state event travels as six int64s in a packed batch; the
-names are what recordings and screens show, so each enum maps both ways.
+A message is a tuple ``(states, records, tail)`` (README, "Architecture"):
+
+* ``states`` -- bytes of six int64 per state event, in the order of :data:`STATE_FIELDS`: state
+  events are the bulk of a run, so they travel packed and are read as one array;
+* ``records`` -- the rare rest (an actor declared, a label's text, a cue, a value, an error, a
+  lock taken or given back, a lock wanted) as typed records, or ``None``;
+* ``tail`` -- ``(actor, state, reason)`` of the sending thread after the batch, so the
+  supervisor can tell an announced wait from a silent hang without reading every event.
+
+Codes are small integers because they travel as int64s; the names are what recordings and
+screens show, so each enum maps both ways.
 """
 
 from __future__ import annotations
 
+from array import array
 from enum import IntEnum
+from functools import lru_cache
+from itertools import chain
+from struct import Struct
+from typing import NamedTuple
 
 
 class Kind(IntEnum):
@@ -44,6 +58,8 @@ class Reason(IntEnum):
 #: ``core`` is ``sched_getcpu()`` at the transition (-1 when unknown).
 STATE_FIELDS = ("t", "actor", "state", "reason", "core", "label")
 STATE_WIDTH = len(STATE_FIELDS)
+T, ACTOR, STATE, REASON, CORE, LABEL = range(STATE_WIDTH)
+"""Column indexes of a state event, named so that no reader counts positions."""
 
 #: The terminal states: an actor in one of them never changes again.
 FINAL_STATES = frozenset({State.DONE, State.FAILED})
@@ -57,3 +73,104 @@ def name_of(enum: type[IntEnum], code: int) -> str:
 def code_of(enum: type[IntEnum], name: str) -> int:
     """The code for a recording's lower-case name; KeyError when unknown."""
     return int(enum[name.upper()])
+
+
+# -- the records: one definition of each kind, its fields named ----------------------------
+
+
+class ActorDeclared(NamedTuple):
+    """An actor's name and place, sent before its first event can need them (again: renamed)."""
+
+    actor: int
+    """Its wire id: the pid in the high bits, a per-process counter below."""
+    kind: int
+    parent: int
+    """The parent's wire id (0: none): task -> thread -> process."""
+    name: str
+    pid: int
+    tid: int
+
+
+class LabelText(NamedTuple):
+    """The text of a label id that state events carry in their ``label`` column."""
+
+    label: int
+    text: str
+
+
+class Cue(NamedTuple):
+    """A narration line, stamped when the kitchen said it."""
+
+    t: int
+    actor: int
+    en: str
+    ja: str
+
+
+class Value(NamedTuple):
+    """A measured quantity worth showing beside the lanes."""
+
+    t: int
+    actor: int
+    name: str
+    number: float
+
+
+class Error(NamedTuple):
+    """What went wrong with an actor: a traceback, or a child's exit status."""
+
+    t: int
+    actor: int
+    text: str
+
+
+class LockHeld(NamedTuple):
+    """A named lock taken (``held``) or given back by an actor."""
+
+    t: int
+    actor: int
+    lock: str
+    held: bool
+
+
+class LockWanted(NamedTuple):
+    """An actor about to wait for a named lock another holds."""
+
+    t: int
+    actor: int
+    lock: str
+
+
+Record = ActorDeclared | LabelText | Cue | Value | Error | LockHeld | LockWanted
+Tail = tuple[int, int, int]
+"""``(actor, state, reason)`` of the sending thread after its batch."""
+Message = tuple[bytes, list[Record] | None, Tail | None]
+
+
+# -- packing -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _layout(n: int) -> Struct:
+    return Struct(f"={n * STATE_WIDTH}q")
+
+
+def pack(events: list[tuple[int, int, int, int, int, int]]) -> bytes:
+    """Flatten a thread's buffered events into one native int64 byte string.
+
+    One ``Struct.pack`` of the whole batch: measured here at ~130 ns an event, against ~330 ns
+    for ``array('q', chain(...))`` -- and this runs on the worker's own thread.
+    """
+    return _layout(len(events)).pack(*chain.from_iterable(events))
+
+
+def unpack(states: bytes) -> array:
+    """The int64 array of a batch; :func:`count` says how many events it holds."""
+    out = array("q")
+    out.frombytes(states)
+    return out
+
+
+def count(states: array) -> int:
+    """State events in an unpacked batch."""
+    return len(states) // STATE_WIDTH

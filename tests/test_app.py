@@ -238,16 +238,17 @@ async def test_a_cook_named_after_its_lane_appeared_is_shown_by_its_name() -> No
     """The probe may rename a thread (``probe.rename``) after its first events arrived."""
     from array import array
 
+    from scenarios.wire import ActorDeclared
     from tui.trace.store import TraceStore
 
     store = TraceStore()
     key = (1 << 24) | 1
-    store.ingest(array("q", [1, key, 2, 0, 0, 0]), [("actor", key, 1, 0, "Main thread", 1, 1)])
+    store.ingest(array("q", [1, key, 2, 0, 0, 0]), [ActorDeclared(key, 1, 0, "Main thread", 1, 1)])
     app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [0.0], autoplay=False)
     async with app.run_test(size=SIZE) as pilot:
         gantt = app.screen.query_one(Gantt)
         assert [lane.title for lane in gantt.lanes] == ["Main thread"]
-        store.ingest(array("q", [2, key, 3, 1, 0, 0]), [("actor", key, 1, 0, "Cook", 1, 1)])
+        store.ingest(array("q", [2, key, 3, 1, 0, 0]), [ActorDeclared(key, 1, 0, "Cook", 1, 1)])
         app.screen._refresh(force=True)  # type: ignore[attr-defined]
         await pilot.pause()
         assert [lane.title for lane in gantt.lanes] == ["Cook"]

@@ -56,11 +56,11 @@ def _direct(
 
 def _empty_like(store: TraceStore) -> TraceStore:
     """The same actors, names and labels, and no events yet."""
-    out = TraceStore()
-    out.header, out.labels = store.header, store.labels
+    out = TraceStore(store.header)
+    for text in store.labels[1:]:
+        out.label(text)
     for a in store.actors:
-        b = out.actor(a.key)
-        b.kind, b.parent, b.name = a.kind, a.parent, a.name
+        out.declare(a.key, a.kind, a.name, parent=a.parent)
     return out
 
 
@@ -119,8 +119,7 @@ def test_a_live_run_frame_by_frame_is_a_fresh_render() -> None:
         k += len(batch)
         for t, actor, i in batch:
             a = source.actors[actor]
-            live.actors[actor].append(t, a.state[i], a.reason[i], a.core[i], a.label[i])
-        live.events += len(batch)
+            live.add_state(actor, t, a.state[i], a.reason[i], a.core[i], a.label[i])
         now = batch[-1][0] + rng.randint(0, 3_000_000)
         g.start, g.end = tl.window(lo, hi, now)
         g.now = now

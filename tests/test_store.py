@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from typing import Any
 
-from scenarios.wire import Kind, Reason, State
+from scenarios.wire import ActorDeclared, Kind, LabelText, Reason, Record, State
 from tui.trace.store import Span, TraceStore
 
 MS = 1_000_000
@@ -13,13 +13,14 @@ MS = 1_000_000
 
 def _store() -> TraceStore:
     """A kitchen with two cooks: A runs 0-10 ms, B waits then runs 5-15 ms on another core."""
-    s = TraceStore(t0=1000)
+    s = TraceStore()
+    s.start_clock(1000)
     proc, a, b = 1 << 24, (1 << 24) | 1, (1 << 24) | 2
-    meta = [
-        ("actor", proc, Kind.PROCESS, 0, "Kitchen", 1, 0),
-        ("actor", a, Kind.THREAD, proc, "Cook A", 1, 11),
-        ("actor", b, Kind.THREAD, proc, "Cook B", 1, 12),
-        ("str", 77, "chop"),
+    meta: list[Record] = [
+        ActorDeclared(proc, Kind.PROCESS, 0, "Kitchen", 1, 0),
+        ActorDeclared(a, Kind.THREAD, proc, "Cook A", 1, 11),
+        ActorDeclared(b, Kind.THREAD, proc, "Cook B", 1, 12),
+        LabelText(77, "chop"),
     ]
     ev = [
         (1000, proc, State.RUNNING, 0, -1, 0),
@@ -88,11 +89,11 @@ def test_prefix_sums_agree_with_the_span_walk() -> None:
     store = TraceStore()
     proc = (1 << 24) | 0
     ev: list[tuple[int, ...]] = [(0, proc, State.RUNNING, 0, -1, 0)]
-    meta = [("actor", proc, Kind.PROCESS, 0, "Kitchen", 1, 0)]
+    meta: list[Record] = [ActorDeclared(proc, Kind.PROCESS, 0, "Kitchen", 1, 0)]
     t = 0
     for cook in range(1, 4):
         key = (1 << 24) | cook
-        meta.append(("actor", key, Kind.THREAD, proc, f"Cook {cook}", 1, cook))
+        meta.append(ActorDeclared(key, Kind.THREAD, proc, f"Cook {cook}", 1, cook))
         t = cook * 1000
         ev.append((t, key, State.NEW, 0, -1, 0))
         for _ in range(3000):
@@ -122,16 +123,16 @@ def test_a_late_event_rewinds_only_what_it_changes() -> None:
     live = _store()
     b = live.by_name("Cook B")
     live.summary()  # derive everything once
+    assert isinstance(b.key, int)
     late = array("q", [1000 + 7 * MS, b.key, State.READY, 0, 1, 0])
     live.ingest(late, [])
     assert b.edits == 1
-    fresh = TraceStore(t0=1000)
+    fresh = TraceStore()
     for a in live.actors:
-        f = fresh.actor(a.key)
-        f.kind, f.parent, f.name = a.kind, a.parent, a.name
-        f.extend(a.t, a.state, a.reason, a.core, a.label)
-    fresh.events = live.events
-    fresh.labels = list(live.labels)
+        f = fresh.declare(a.key, a.kind, a.name, parent=a.parent)
+        fresh.add_states(f, a.t, a.state, a.reason, a.core, a.label)
+    for text in live.labels[1:]:
+        fresh.label(text)
     got, want = live.summary(), fresh.summary()
     assert [(x.running, x.ready, x.waiting) for x in got.actors] == [
         (x.running, x.ready, x.waiting) for x in want.actors

@@ -11,7 +11,6 @@ import time
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.probe._process import Process
 
 ORDERS = (("A", 2), ("B", 3), ("C", 1))
 
@@ -42,7 +41,9 @@ def run_threads(params: dict[str, float]) -> None:
 def run_processes(params: dict[str, float]) -> None:
     probe.rename("Manager")
     unit = unit_of(params)
-    kitchens = [Process(_order, f"Kitchen {name}", (name, units * unit)) for name, units in ORDERS]
+    kitchens = [
+        probe.Process(_order, f"Kitchen {name}", (name, units * unit)) for name, units in ORDERS
+    ]
     for kitchen in kitchens:
         kitchen.start()
     for kitchen in kitchens:

@@ -7,7 +7,6 @@ from multiprocessing.connection import Connection
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.probe._process import Process
 
 # -- buffet -----------------------------------------------------------------------------------
 
@@ -44,7 +43,7 @@ def run_buffet(params: dict[str, float]) -> None:
         "A hotel buffet: several kitchens side by side, several cooks in each",
         "ホテルのビュッフェ：いくつものキッチンが並び、それぞれに何人ものコック",
     )
-    kitchens = [Process(_kitchen, name, (name, dishes, unit)) for name, dishes in BUFFET]
+    kitchens = [probe.Process(_kitchen, name, (name, dishes, unit)) for name, dishes in BUFFET]
     for k in kitchens:
         k.start()
     for k in kitchens:
@@ -87,8 +86,8 @@ def run_pass_the_plate(params: dict[str, float]) -> None:
         "キッチン同士はメモリを共有しない：皿はパイプで渡され、給仕はその前で待つ",
     )
     receive, send = multiprocessing.get_context("spawn").Pipe(duplex=False)
-    cook = Process(_plate_cook, "Kitchen (cook)", (send, plates, unit))
-    server = Process(_server, "Dining room (server)", (receive, unit))
+    cook = probe.Process(_plate_cook, "Kitchen (cook)", (send, plates, unit))
+    server = probe.Process(_server, "Dining room (server)", (receive, unit))
     server.start()
     cook.start()
     send.close()

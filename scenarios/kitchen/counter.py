@@ -15,7 +15,6 @@ from multiprocessing.connection import Connection
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.probe._process import Process
 
 RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nserved"
 LIMIT_S = 20.0
@@ -94,7 +93,9 @@ async def _rush(ports: list[int], requests: int) -> int:
     return sum(results)
 
 
-def _open(kind: str, workers: int, requests: int, slow: float) -> tuple[list[Process], list[int]]:
+def _open(
+    kind: str, workers: int, requests: int, slow: float
+) -> tuple[list[probe.Process], list[int]]:
     ctx = multiprocessing.get_context("spawn")
     procs, pipes = [], []
     share = [requests // workers + (1 if k < requests % workers else 0) for k in range(workers)]
@@ -102,7 +103,7 @@ def _open(kind: str, workers: int, requests: int, slow: float) -> tuple[list[Pro
         receive, send = ctx.Pipe(duplex=False)
         target = _sync_worker if kind == "sync" else _async_worker
         name = f"{'Sync' if kind == 'sync' else 'Async'} worker {k + 1}"
-        p = Process(target, name, (send, share[k], slow))
+        p = probe.Process(target, name, (send, share[k], slow))
         p.start()
         send.close()
         procs.append(p)

@@ -6,7 +6,6 @@ import os
 
 from scenarios import probe
 from scenarios.kitchen import expect
-from scenarios.probe._process import Process
 
 
 def _chop(name: str, ms: float) -> None:
@@ -40,7 +39,9 @@ def run_two_kitchens(params: dict[str, float]) -> None:
         "Each kitchen has its own knife: they chop at the same time",
         "キッチンごとに包丁がある：同時に切れる",
     )
-    kitchens = [Process(_chop, f"Kitchen {i + 1}", (f"Kitchen {i + 1}", ms)) for i in range(cooks)]
+    kitchens = [
+        probe.Process(_chop, f"Kitchen {i + 1}", (f"Kitchen {i + 1}", ms)) for i in range(cooks)
+    ]
     for k in kitchens:
         k.start()
     for k in kitchens:

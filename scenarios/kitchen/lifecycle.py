@@ -7,7 +7,6 @@ import asyncio
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.probe._process import Process
 
 
 def _life(who: str, who_ja: str, unit: float) -> None:
@@ -44,7 +43,7 @@ def run_life_of_a_process(params: dict[str, float]) -> None:
     probe.rename("Head cook")
     unit = unit_of(params)
     probe.cue("A process is created: new", "プロセスが作られる：生成（new）")
-    kitchen = Process(_life, "A process", ("The process", "プロセス", unit))
+    kitchen = probe.Process(_life, "A process", ("The process", "プロセス", unit))
     probe.cue(
         "start(): ready, waiting for the OS to give it a core",
         "start()：実行可能（ready）、OSがコアを割り当てるのを待つ",

@@ -8,7 +8,7 @@ import time
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.probe import _pool as pool
+from scenarios.probe import pool
 
 
 def _order(i: int, seconds: float) -> int:

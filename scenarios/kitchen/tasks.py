@@ -13,7 +13,7 @@ from collections.abc import Coroutine
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.probe import _pool as pool
+from scenarios.probe import pool
 
 # -- sequential-vs-tasks ----------------------------------------------------------------------
 

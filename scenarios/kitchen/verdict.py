@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from scenarios import probe
 from scenarios.kitchen.units import unit_of
-from scenarios.probe._process import Process
 
 CPU_DISHES, CPU_MS = 4, 250
 IO_DISHES, IO_S = 6, 0.2
@@ -65,7 +64,9 @@ def _workload(bound: str, model: str) -> Callable[[dict[str, float]], None]:
                 c.join()
         else:
             probe.rename("Manager")
-            kitchens = [Process(dish, f"Kitchen {i + 1}", (i + 1, unit)) for i in range(dishes)]
+            kitchens = [
+                probe.Process(dish, f"Kitchen {i + 1}", (i + 1, unit)) for i in range(dishes)
+            ]
             for k in kitchens:
                 k.start()
             for k in kitchens:
@@ -114,7 +115,9 @@ def run_table_row(params: dict[str, float]) -> None:
     if procs == 1:
         _row_kitchen(threads, ms)
         return
-    kitchens = [Process(_row_kitchen, f"Kitchen {k + 1}", (threads, ms)) for k in range(procs)]
+    kitchens = [
+        probe.Process(_row_kitchen, f"Kitchen {k + 1}", (threads, ms)) for k in range(procs)
+    ]
     for k in kitchens:
         k.start()
     for k in kitchens:

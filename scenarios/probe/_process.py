@@ -12,8 +12,19 @@ from collections.abc import Callable
 from multiprocessing.queues import SimpleQueue
 from typing import Any, NoReturn
 
-from scenarios import probe
+from scenarios.probe._buffer import handoff, setup
 from scenarios.probe._lifeline import quiet, tie_to_parent
+from scenarios.probe._marks import (
+    current_actor,
+    declare_process,
+    error,
+    flush,
+    mark,
+    new_id,
+    process_actor,
+    waiting,
+)
+from scenarios.probe._scrub import traceback_text
 from scenarios.wire import State
 
 _ctx = multiprocessing.get_context("spawn")
@@ -30,8 +41,8 @@ def _child_entry(
 ) -> None:
     tie_to_parent(parent_pid)
     quiet()
-    probe.setup(queue, actor, chunk_iters, main_thread_name=f"{name} · main")
-    probe.mark(actor, State.RUNNING)
+    setup(queue, actor, chunk_iters, main_thread_name=f"{name} · main")
+    mark(actor, State.RUNNING)
     run_to_the_end(actor, target, args)
 
 
@@ -41,19 +52,19 @@ def run_to_the_end(kitchen: int, target: Callable[..., Any], args: tuple[Any, ..
     ``os._exit``: a worker leaves nothing to chance at interpreter shutdown (threads of a
     frozen dish, atexit handlers) once its last batch is sent.
     """
-    main = probe.current_actor()
+    main = current_actor()
     code = 0
     try:
         target(*args)
     except BaseException:
-        probe.error(main, probe.traceback_text())
-        probe.mark(main, State.FAILED)
-        probe.mark(kitchen, State.FAILED)
+        error(main, traceback_text())
+        mark(main, State.FAILED)
+        mark(kitchen, State.FAILED)
         code = 1
     else:
-        probe.mark(main, State.DONE)
-        probe.mark(kitchen, State.DONE)
-    probe.flush()
+        mark(main, State.DONE)
+        mark(kitchen, State.DONE)
+    flush()
     os._exit(code)
 
 
@@ -62,29 +73,29 @@ class Process:
 
     def __init__(self, target: Callable[..., Any], name: str, args: tuple[Any, ...] = ()) -> None:
         self.name = name
-        self.actor = probe.new_id()
-        probe.declare_process(self.actor, name, probe.process_actor())
-        probe.mark(self.actor, State.NEW)
-        p = probe._P
+        self.actor = new_id()
+        declare_process(self.actor, name, process_actor())
+        mark(self.actor, State.NEW)
+        queue, chunk_iters = handoff()
         self._proc = _ctx.Process(
             target=_child_entry,
-            args=(p.queue, self.actor, name, p.chunk_iters, os.getpid(), target, args),
+            args=(queue, self.actor, name, chunk_iters, os.getpid(), target, args),
             name=f"cookline-{name}",
             daemon=True,
         )
 
     def start(self) -> None:
-        probe.mark(self.actor, State.READY)
+        mark(self.actor, State.READY)
         self._proc.start()
 
     def join(self, timeout: float | None = None) -> None:
-        with probe.waiting("join", self.name):
+        with waiting("join", self.name):
             self._proc.join(timeout)
         code = self._proc.exitcode
         if code is not None and code != 0:
             why = f"exit signal {-code}" if code < 0 else f"exit code {code}"
-            probe.error(self.actor, f"{self.name} ended with {why}")
-            probe.mark(self.actor, State.FAILED)
+            error(self.actor, f"{self.name} ended with {why}")
+            mark(self.actor, State.FAILED)
 
     @property
     def exitcode(self) -> int | None:

@@ -8,8 +8,9 @@ import sys
 import types
 from multiprocessing.queues import SimpleQueue
 
-from scenarios import probe
+from scenarios.probe._buffer import setup
 from scenarios.probe._lifeline import quiet, tie_to_parent
+from scenarios.probe._marks import declare_process, mark
 from scenarios.probe._process import run_to_the_end
 from scenarios.wire import State
 
@@ -30,9 +31,9 @@ def worker_main(
     sys.modules["__main__"] = types.ModuleType("__main__")
     os.sched_setaffinity(0, cpus)
     root = os.getpid() << 24  # counter 0 of this pid: the kitchen itself
-    probe.setup(queue, root, chunk_iters)
-    probe.declare_process(root, title, 0)
-    probe.mark(root, State.RUNNING)
+    setup(queue, root, chunk_iters)
+    declare_process(root, title, 0)
+    mark(root, State.RUNNING)
     module, _, func = entry.partition(":")
 
     def scenario(params: dict[str, float]) -> None:

@@ -4,7 +4,8 @@ Three threads on the Cookline side, none in a worker:
 
 * the *supervisor* starts the worker and lives as long as the run (``PR_SET_PDEATHSIG`` fires when
   the thread that started a child exits), watches the time limit, stalls, crashes and kills;
-* the *collector* reads batches off the queue and hands them to ``on_batch`` (the trace store);
+* the *collector* (``collector``) reads batches off the queue and hands them, decoded once, to
+  ``on_batch`` (the trace store) and to what the watchdog has ``Seen``;
 * the caller's thread, which may ``stop()`` or ``wait()``.
 
 Every ending -- done, failed, killed, stalled, timed out, stopped -- ends the same way: the whole
@@ -14,7 +15,6 @@ says what happened in one line.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import resource
@@ -25,25 +25,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import psutil
-
 from scenarios import probe
 from scenarios.kitchen.menu import Scenario
-from scenarios.probe._worker import worker_main
+from scenarios.supervisor import watchdog
 from scenarios.supervisor.affinity import choose_cpus
-from scenarios.transport import Meta, close_writer, reader_of, unpack
-from scenarios.wire import Reason, State
-
-BatchSink = Callable[[Any, list[Meta]], None]
-"""Receives each batch: the int64 state array and the metadata list (possibly empty)."""
+from scenarios.supervisor.collector import BatchSink, Collector, close_writer
+from scenarios.supervisor.tree import descendants, kill_tree, tree_cpu
 
 _chunk_iters = 0
 
 SCAN_EVERY = 0.25
 """Seconds between walks of the worker tree (descendants and their CPU time)."""
-
-DEADLOCK_AFTER = 0.5
-"""Seconds a cycle of cooks waiting on each other's locks must last to be called a deadlock."""
 
 
 def chunk_iterations() -> int:
@@ -105,19 +97,14 @@ class Run:
         self.seen_pids: set[int] = set()
         """Every process of the worker tree seen while it ran (for leak checks)."""
         self.result: RunResult | None = None
-        self.events = 0
-        self._last_batch = time.monotonic()
-        self._tails: dict[int, tuple[int, int]] = {}
-        self._errors: list[str] = []
-        self._names: dict[int, str] = {}
-        self._holders: dict[str, int] = {}
-        """Lock name -> the actor that last said it took it (and has not given it back)."""
-        self._wants: dict[int, str] = {}
-        """Actor -> the lock it said it waits for."""
+        self._started_at = time.monotonic()
+        self.seen = watchdog.Seen()
+        """What the batches said: each thread's last word, names, locks, errors."""
+        self._collector: Collector | None = None
         self.ctx_switches: tuple[int, int] | None = None
         """(voluntary, involuntary) context switches of the whole worker tree, read by
         Cookline from the kernel's accounting of reaped children, never inside the worker."""
-        self.deadlock: list[tuple[int, str, str]] = []
+        self.deadlock: watchdog.Cycle = []
         """The cycle that ended the run: (actor, lock it holds, lock it waits for) each."""
         self._stop = threading.Event()
         self._stop_reason = ""
@@ -152,7 +139,7 @@ class Run:
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.SimpleQueue() if self.probed else None
         proc = ctx.Process(
-            target=worker_main,
+            target=probe.worker_main,
             args=(
                 queue,
                 self.scenario.entry,
@@ -181,8 +168,9 @@ class Run:
         collector = None
         if queue is not None:
             close_writer(queue)
+            self._collector = Collector(queue, self.on_batch, self.seen)
             collector = threading.Thread(
-                target=self._collect, args=(queue,), name="cookline-collector", daemon=True
+                target=self._collector.run, name="cookline-collector", daemon=True
             )
             collector.start()
         tree: set[int] = set()
@@ -191,7 +179,7 @@ class Run:
         cpu_seen = -1.0
         cpu_moved = time.monotonic()
         scanned = float("-inf")
-        cycle_since: float | None = None
+        cycles = watchdog.CycleClock()
         while True:
             proc.join(0.05)
             if proc.exitcode is not None:
@@ -200,14 +188,11 @@ class Run:
             if self._stop.is_set():
                 outcome = ("stopped", self._stop_reason)
                 break
-            cycle = self._lock_cycle()
-            if not cycle:
-                cycle_since = None
-            elif cycle_since is None:
-                cycle_since = now
-            elif now - cycle_since >= DEADLOCK_AFTER:
+            seen = self.seen
+            cycle = watchdog.lock_cycle(seen.tails, dict(seen.wants), dict(seen.holders))
+            if cycles.lasted(cycle, now):
                 self.deadlock = cycle
-                outcome = ("deadlock", self._describe(cycle))
+                outcome = ("deadlock", watchdog.describe(cycle, seen.names))
                 break
             if self.timeout is not None and now - t_start > self.timeout:
                 outcome = ("timeout", f"stopped after the {self.timeout:g} s time limit")
@@ -217,23 +202,23 @@ class Run:
             # Walking /proc for the tree and its CPU costs ~1 ms here (more on a busy laptop):
             # a few times a second is plenty for stalls measured in seconds.
             scanned = now
-            tree |= _descendants(pid)
+            tree |= descendants(pid)
             self.seen_pids |= tree | {pid}
-            cpu = _tree_cpu(pid, tree)
+            cpu = tree_cpu(pid, tree)
             if cpu > cpu_seen + 0.01:
                 cpu_seen, cpu_moved = cpu, now
-            quiet_for = min(now - self._last_batch, now - cpu_moved)
-            if quiet_for > self.stall_after and not self._announced_wait():
+            quiet_for = min(now - self._last_batch(), now - cpu_moved)
+            if watchdog.stalled(quiet_for, self.stall_after, dict(seen.tails)):
                 outcome = (
                     "stalled",
                     f"no event, no CPU and no announced wait for {self.stall_after:g} s",
                 )
                 break
         if proc.exitcode is None:
-            tree |= _descendants(pid)
+            tree |= descendants(pid)
             self.seen_pids |= tree | {pid}
             proc.kill()  # our own child: reaped by join below, so its status is kept
-        _kill_tree(tree)
+        kill_tree(tree)
         proc.join(5)
         # A child's own reaped children count in its figures: the whole tree, once reaped.
         # Another run ending at the same moment in this process would count here too.
@@ -244,7 +229,8 @@ class Run:
         self._finish(self._judge(outcome, proc.exitcode), proc)
 
     def _judge(self, outcome: tuple[str, str] | None, code: int | None) -> RunResult:
-        error = self._errors[-1] if self._errors else ""  # the worker's own, last to be sent
+        errors = self.seen.errors
+        error = errors[-1] if errors else ""  # the worker's own, last to be sent
         if outcome is not None:
             return RunResult(outcome[0], outcome[1], code, error)
         if code == 0:
@@ -268,94 +254,12 @@ class Run:
             self.on_end(result)
         self._done.set()
 
-    def _lock_cycle(self) -> list[tuple[int, str, str]]:
-        """A cycle of actors each waiting (by its own last word) for a lock another holds."""
-        tails, wants, holders = self._tails, dict(self._wants), dict(self._holders)
-        for start in wants:
-            chain: list[int] = []
-            actor: int | None = start
-            while actor is not None and actor not in chain:
-                if tails.get(actor) != (State.WAITING, Reason.LOCK) or actor not in wants:
-                    break
-                chain.append(actor)
-                actor = holders.get(wants[actor])
-            else:
-                if actor == start and len(chain) >= 2:
-                    # each cook holds the lock the cook before it in the cycle waits for
-                    return [(a, wants[chain[k - 1]], wants[a]) for k, a in enumerate(chain)]
-        return []
+    def _last_batch(self) -> float:
+        """When the latest batch arrived (a run without a probe: when it started)."""
+        c = self._collector
+        return c.last_batch if c is not None else self._started_at
 
-    def _describe(self, cycle: list[tuple[int, str, str]]) -> str:
-        parts = [
-            f"{self._names.get(a, 'a cook')} holds {held} and waits for {wanted}"
-            for a, held, wanted in cycle
-        ]
-        return "; ".join(parts)
-
-    def _announced_wait(self) -> bool:
-        """Every live thread last said it is waiting (sleep, I/O, join…): quiet, not stuck."""
-        tails = [s for s in self._tails.values() if s[0] not in (State.DONE, State.FAILED)]
-        return bool(tails) and all(s == State.WAITING and r != Reason.NONE for s, r in tails)
-
-    # -- the collector thread ----------------------------------------------------------------
-
-    def _collect(self, queue: Any) -> None:
-        reader = reader_of(queue)
-        while True:
-            try:
-                if not reader.poll(0.1):
-                    continue
-                states, meta, tail = queue.get()
-            except (EOFError, OSError):
-                return  # every writer is gone: the tree has exited
-            self._last_batch = time.monotonic()
-            if tail is not None:
-                self._tails[tail[0]] = (tail[1], tail[2])
-            meta = meta or []
-            for m in meta:
-                kind = m[0]
-                if kind == "error":
-                    self._errors.append(m[3])
-                elif kind == "actor":
-                    self._names[m[1]] = m[4]
-                elif kind == "wants":
-                    self._wants[m[2]] = m[3]
-                elif kind == "lock":
-                    if m[4]:
-                        self._holders[m[3]] = m[2]
-                        self._wants.pop(m[2], None)
-                    elif self._holders.get(m[3]) == m[2]:
-                        del self._holders[m[3]]
-            arr = unpack(states)
-            self.events += len(arr) // 6
-            self.on_batch(arr, meta)
-
-
-def _descendants(pid: int) -> set[int]:
-    try:
-        return {c.pid for c in psutil.Process(pid).children(recursive=True)}
-    except psutil.Error:
-        return set()
-
-
-def _tree_cpu(pid: int, tree: set[int]) -> float:
-    total = 0.0
-    for p in (pid, *tree):
-        try:
-            t = psutil.Process(p).cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
-
-
-def _kill_tree(known: set[int]) -> None:
-    """SIGKILL every descendant of the worker ever seen, and wait until they are gone."""
-    procs = []
-    for p in known:
-        with contextlib.suppress(psutil.Error):
-            procs.append(psutil.Process(p))
-    for p in procs:
-        with contextlib.suppress(psutil.Error):
-            p.kill()
-    psutil.wait_procs(procs, timeout=3)
+    @property
+    def events(self) -> int:
+        """State events collected so far."""
+        return self._collector.events if self._collector is not None else 0

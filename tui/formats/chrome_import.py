@@ -117,7 +117,15 @@ def _build(name: str, events: list[Any], doc: dict[str, Any]) -> TraceStore:
             cues.append((ts, key, en, ja))
     if not slices:
         raise RecordingError(name, None, "no slices (X or B/E events) to show")
-    store = TraceStore()
+    store = TraceStore(
+        {
+            "scenario": Path(name).stem,
+            "title": f"Chrome trace: {Path(name).name}",
+            "title_ja": f"Chromeトレース：{Path(name).name}",
+            "machine": (doc.get("otherData") or {}).get("machine") or {"python": "?"},
+            "source": "chrome-trace",
+        }
+    )
     cores_pids = {pid for pid, pname in procs.items() if pname == CORES_PROCESS}
     t0 = min(s[0] for lane in slices.values() for s in lane)
     kitchens: dict[int, int] = {}
@@ -128,39 +136,29 @@ def _build(name: str, events: list[Any], doc: dict[str, Any]) -> TraceStore:
         if pid in cores_pids:
             continue  # Cookline's own cores tracks: the cores view rebuilds them
         if pid not in kitchens:
-            kitchen = store.actor((pid << 24) | 0xFFFFFF)
-            kitchen.kind, kitchen.name = Kind.PROCESS, procs.get(pid, f"process {pid}")
-            kitchen.pid = pid
-            kitchens[pid] = kitchen.index
-        a = store.actor((pid << 24) | (tid & 0xFFFFFF))
-        a.kind, a.name, a.pid, a.tid = Kind.THREAD, threads[key], pid, tid
-        a.parent = kitchens[pid]
-        lanes[key] = a.index
-        own_states |= _fill(store, a.index, slices[key], t0)
+            name_of_pid = procs.get(pid, f"process {pid}")
+            kitchens[pid] = store.declare(("process", pid), Kind.PROCESS, name_of_pid, pid=pid)
+        lanes[key] = store.declare(
+            key, Kind.THREAD, threads[key], parent=kitchens[pid], pid=pid, tid=tid
+        )
+        own_states |= _fill(store, lanes[key], slices[key], t0)
     for pid, index in kitchens.items():
         spans = [s for key, lane in slices.items() if key[0] == pid for s in lane]
         first, last = min(s[0] for s in spans), max(s[1] for s in spans)
-        store.actors[index].extend(
+        store.add_states(
+            index,
             array("q", [first - t0, last - t0]),
             array("b", [State.RUNNING, State.DONE]),
             array("b", [0, 0]),
             array("h", [-1, -1]),
             array("i", [0, 0]),
         )
-    store.events = sum(len(a) for a in store.actors)
     for ts, key, en, ja in sorted(cues):
         if key in lanes:
-            store.cues.append((ts - t0, lanes[key], en, ja))
+            store.add_cue(ts - t0, lanes[key], en, ja)
     if not own_states:
-        store.cues.insert(0, (0, 0, NOTE, NOTE_JA))
-    store.header = {
-        "scenario": Path(name).stem,
-        "title": f"Chrome trace: {Path(name).name}",
-        "title_ja": f"Chromeトレース：{Path(name).name}",
-        "machine": (doc.get("otherData") or {}).get("machine") or {"python": "?"},
-        "source": "chrome-trace",
-    }
-    store.end = {"outcome": "done", "message": NOTE if not own_states else "from a Chrome trace"}
+        store.add_cue(0, 0, NOTE, NOTE_JA)
+    store.end_run("done", NOTE if not own_states else "from a Chrome trace")
     return store
 
 
@@ -172,7 +170,7 @@ def _fill(
     states = {n.name.lower() for n in State}
     own = all(cat in states for _, _, _, cat, _ in lane)
     ts, st, rs, cs, ls = array("q"), array("b"), array("b"), array("h"), array("i")
-    unknown = store.intern(UNKNOWN)
+    unknown = store.label(UNKNOWN)
     end = None
     for start, stop, label, cat, core in lane:
         if end is not None and start < end:
@@ -188,7 +186,7 @@ def _fill(
         st.append(state)
         rs.append(0)
         cs.append(core)
-        ls.append(store.intern(label) if label and label != cat else 0)
+        ls.append(store.label(label) if label and label != cat else 0)
         end = stop
     if end is not None:
         ts.append(end - t0)
@@ -196,5 +194,5 @@ def _fill(
         rs.append(0)
         cs.append(-1)
         ls.append(0)
-    store.actors[index].extend(ts, st, rs, cs, ls)
+    store.add_states(index, ts, st, rs, cs, ls)
     return own

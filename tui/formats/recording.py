@@ -127,7 +127,7 @@ def load(path: str | os.PathLike[str]) -> TraceStore:
         raise RecordingError(name, None, "empty file: a recording starts with a cookline header")
     if b"\0" in raw[:4096]:
         raise RecordingError(name, 1, "binary data, not a JSON Lines recording")
-    store = TraceStore()
+    store: TraceStore | None = None
     lines = raw.split(b"\n")
     ends_cleanly = raw.endswith(b"\n")
     last_t: dict[int, int] = {}
@@ -147,17 +147,18 @@ def load(path: str | os.PathLike[str]) -> TraceStore:
             raise RecordingError(name, number, why) from None
         if not isinstance(obj, dict):
             raise RecordingError(name, number, "expected a JSON object")
-        if number == 1:
-            _header(name, obj, store)
+        if store is None:
+            store = TraceStore(_header(name, obj))
             continue
         _record(name, number, obj, store, last_t, parents)
+    assert store is not None  # the file is not blank, so it had a first line
     for number, parent in parents:
         if parent is not None and parent >= len(store.actors):
             raise RecordingError(name, number, f"actor.parent: {parent} was never declared")
     return store
 
 
-def _header(name: str, obj: dict[str, Any], store: TraceStore) -> None:
+def _header(name: str, obj: dict[str, Any]) -> dict[str, Any]:
     if obj.get("format") != FORMAT:
         raise RecordingError(name, 1, f'not a cookline recording (expected "format": "{FORMAT}")')
     version = obj.get("version")
@@ -168,7 +169,7 @@ def _header(name: str, obj: dict[str, Any], store: TraceStore) -> None:
     for key in ("scenario", "machine"):
         if key not in obj:
             raise RecordingError(name, 1, f'header: missing field "{key}"')
-    store.header = {k: v for k, v in obj.items() if k not in ("format", "version")}
+    return {k: v for k, v in obj.items() if k not in ("format", "version")}
 
 
 def _enum(name: str, number: int, enum: type[IntEnum], field: str, value: str) -> int:
@@ -209,12 +210,17 @@ def _record(
         if parent is not None and parent < 0:
             raise RecordingError(name, number, f"actor.parent: {parent} is not an actor id")
         parents.append((number, parent))
-        a = store.actor(obj["id"])
-        a.kind = Kind(_enum(name, number, Kind, "actor.kind", obj["kind"]))
-        a.parent, a.name, a.pid, a.tid = parent, obj["name"], obj["pid"], obj["tid"]
+        store.declare(
+            obj["id"],
+            Kind(_enum(name, number, Kind, "actor.kind", obj["kind"])),
+            obj["name"],
+            parent=parent,
+            pid=obj["pid"],
+            tid=obj["tid"],
+        )
         return
     if kind == "end":
-        store.end = {k: obj[k] for k in ("outcome", "message", "exit_code") if k in obj}
+        store.end_run(obj["outcome"], obj["message"], obj.get("exit_code"))
         return
     actor = obj["actor"]
     if not 0 <= actor < len(store.actors):
@@ -232,15 +238,14 @@ def _record(
         last_t[actor] = t
         st = _enum(name, number, State, "state.state", obj["state"])
         reason = _enum(name, number, Reason, "state.reason", obj["reason"]) if obj["reason"] else 0
-        lab = store.intern(obj["label"]) if obj["label"] else 0
+        lab = store.label(obj["label"]) if obj["label"] else 0
         core = obj["core"] if obj["core"] is not None else -1
-        store.actors[actor].append(t, st, reason, core, lab)
-        store.events += 1
+        store.add_state(actor, t, st, reason, core, lab)
     elif kind == "cue":
-        store.cues.append((t, actor, obj["text"], obj["text_ja"]))
+        store.add_cue(t, actor, obj["text"], obj["text_ja"])
     elif kind == "value":
-        store.values.append((t, actor, obj["name"], float(obj["value"])))
+        store.add_value(t, actor, obj["name"], obj["value"])
     elif kind == "error":
-        store.errors.append((t, actor, obj["text"]))
+        store.add_error(t, actor, obj["text"])
     elif kind == "lock":
-        store.locks.append((t, actor, obj["lock"], obj["held"]))
+        store.add_lock(t, actor, obj["lock"], obj["held"])

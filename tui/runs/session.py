@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from scenarios.kitchen.menu import Scenario
+from scenarios.supervisor.affinity import choose_cpus
 from scenarios.supervisor.runner import Run, RunResult
 from tui.trace.store import TraceStore
 
@@ -55,21 +56,18 @@ def start(
     stall_after: float = 5.0,
 ) -> tuple[Run, TraceStore]:
     """Start a run that feeds a new store; the caller waits on the run or watches the store."""
-    store = TraceStore()
+    every = {**scenario.params, **params}
+    store = TraceStore(header(scenario, every, choose_cpus(cores)))
 
     def ended(result: RunResult) -> None:
-        with store.lock:
-            if result.outcome != "done" and store.t0:
-                store.hold_to(time.monotonic_ns() - store.t0)
-            store.end = {
-                "outcome": result.outcome,
-                "message": result.message,
-                "exit_code": result.exit_code,
-            }
-            store.version += 1
-
-    def started(t0: int) -> None:
-        store.t0 = t0
+        # a run stopped from outside: its live lanes run on to the moment it was stopped
+        held = result.outcome != "done" and store.t0
+        store.end_run(
+            result.outcome,
+            result.message,
+            result.exit_code,
+            hold_to=time.monotonic_ns() - store.t0 if held else None,
+        )
 
     run = Run(
         scenario,
@@ -79,8 +77,7 @@ def start(
         timeout=timeout,
         stall_after=stall_after,
         on_end=ended,
-        on_start=started,
+        on_start=store.start_clock,
     )
-    store.header = header(scenario, run.params, run.cpus)
     run.start()
     return run, store

@@ -135,76 +135,72 @@ def compare_table(kind: str, entries: list[Measured], lang: str = "en") -> Group
 def merge(kind: str, entries: list[Measured]) -> TraceStore:
     """One store holding every run's lanes, each run shifted to start at time zero and its
     top lane named with its model and wall time."""
-    merged = TraceStore()
     first = entries[0].store
-    merged.header = {
-        **first.header,
-        "scenario": f"compare-{kind}",
-        "title": f"The verdict: {kind}",
-        "title_ja": f"判定：{kind}",
-        "runs": [e.store.header.get("scenario") for e in entries],
-    }
+    merged = TraceStore(
+        {
+            **first.header,
+            "scenario": f"compare-{kind}",
+            "title": f"The verdict: {kind}",
+            "title_ja": f"判定：{kind}",
+            "runs": [e.store.header.get("scenario") for e in entries],
+        }
+    )
     base = entries[0].wall_s
     roots: list[int] = []
     """Each run's top lane: its cues are told with its run (``TraceStore.story``)."""
     for k, e in enumerate(entries):
         store = e.store
         lo = store.bounds()[0]
-        index = {a.index: merged.actor(((k + 1) << 48) | a.index).index for a in store.actors}
+        offset = len(merged.actors)  # run k's actor i is merged actor offset + i
         for a in store.actors:
-            m = merged.actors[index[a.index]]
-            m.kind, m.name, m.pid, m.tid = a.kind, a.name, a.pid, a.tid
-            m.parent = index[a.parent] if a.parent is not None else None
+            name = a.name
             if a.parent is None:
-                roots.append(m.index)
                 # the speed-up first: where a narrow name column cuts the name, it stays
-                m.name = f"{e.label} {base / e.wall_s:.2f}× · {seconds(e.wall_s * 1e9)}"
+                name = f"{e.label} {base / e.wall_s:.2f}× · {seconds(e.wall_s * 1e9)}"
                 if kind == "cooks":  # the lesson of this sweep is in the kernel's counts
                     vol, invol = e.run.ctx_switches or (0, 0)
-                    m.name += f" · {invol:,} forced switches"
-            labels = array("i", (merged.intern(store.labels[i]) if i else 0 for i in a.label))
-            m.extend(
+                    name += f" · {invol:,} forced switches"
+            m = merged.declare(
+                (k, a.index),
+                a.kind,
+                name,
+                parent=offset + a.parent if a.parent is not None else None,
+                pid=a.pid,
+                tid=a.tid,
+            )
+            if a.parent is None:
+                roots.append(m)
+            labels = array("i", (merged.label(store.labels[i]) if i else 0 for i in a.label))
+            merged.add_states(
+                m,
                 array("q", (t - lo for t in a.t)),
                 array("b", a.state),
                 array("b", a.reason),
                 array("h", a.core),
                 labels,
             )
-        merged.events += store.events
         for t, actor, en, ja in store.cues:
-            merged.cues.append((t - lo, index[actor], f"{e.label}: {en}", f"{e.label}：{ja}"))
+            merged.add_cue(t - lo, offset + actor, f"{e.label}: {en}", f"{e.label}：{ja}")
         for t, actor, name, value in store.values:
-            merged.values.append((t - lo, index[actor], f"{e.label}.{name}", value))
+            merged.add_value(t - lo, offset + actor, f"{e.label}.{name}", value)
         for t, actor, text in store.errors:
-            merged.errors.append((t - lo, index[actor], text))
+            merged.add_error(t - lo, offset + actor, text)
     last = max(e.store.bounds()[1] - e.store.bounds()[0] for e in entries)
     if kind == "cooks":
         for e, root in zip(entries, roots, strict=False):
             vol, invol = e.run.ctx_switches or (0, 0)
-            merged.cues.append(
-                (
-                    last,
-                    root,
-                    f"{e.label}: {invol:,} involuntary and {vol:,} voluntary context switches",
-                    f"{e.label}：強制 {invol:,} 回・自発 {vol:,} 回のコンテキストスイッチ",
-                )
+            merged.add_cue(
+                last,
+                root,
+                f"{e.label}: {invol:,} involuntary and {vol:,} voluntary context switches",
+                f"{e.label}：強制 {invol:,} 回・自発 {vol:,} 回のコンテキストスイッチ",
             )
     # the verdict's cues belong to the last run, so that told in story order they come last
     end = len(merged.actors) - 1
-    merged.cues.append(
-        (last, end, f"measured: {ranking(entries)}", f"測定結果：{ranking(entries)}")
-    )
-    merged.cues.append(
-        (last, end, f"the text says: {CLAIMS[kind]}", f"記事では：{CLAIMS_JA[kind]}")
-    )
-    merged.cues.sort()
-    merged.values.sort()
-    merged.errors.sort()
+    merged.add_cue(last, end, f"measured: {ranking(entries)}", f"測定結果：{ranking(entries)}")
+    merged.add_cue(last, end, f"the text says: {CLAIMS[kind]}", f"記事では：{CLAIMS_JA[kind]}")
     ok = all(e.result.ok for e in entries)
-    merged.end = {
-        "outcome": "done" if ok else "failed",
-        "message": f"measured: {ranking(entries)}",
-    }
+    merged.end_run("done" if ok else "failed", f"measured: {ranking(entries)}")
     return merged
 
 

@@ -11,6 +11,7 @@ import threading
 import time
 from array import array
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
@@ -19,7 +20,25 @@ from typing import Any
 
 import numpy as np
 
-from scenarios.wire import FINAL_STATES, STATE_WIDTH, Kind, State
+from scenarios.wire import (
+    ACTOR,
+    CORE,
+    FINAL_STATES,
+    LABEL,
+    REASON,
+    STATE,
+    STATE_WIDTH,
+    ActorDeclared,
+    Cue,
+    Error,
+    Kind,
+    LabelText,
+    LockHeld,
+    Record,
+    State,
+    T,
+    Value,
+)
 
 
 @dataclass
@@ -28,8 +47,8 @@ class Actor:
 
     index: int
     """Compact id in this store (and in recordings)."""
-    key: int
-    """The id on the wire (pid in the high bits); unique for the run."""
+    key: Hashable
+    """The id its source gives it (a wire id, a recording's id, a Chrome trace's pid and tid)."""
     kind: Kind = Kind.THREAD
     parent: int | None = None
     """The parent's compact id: task -> thread -> process."""
@@ -232,26 +251,32 @@ class Summary:
 
 
 class TraceStore:
-    """Everything one run produced, in the shape every view reads."""
+    """Everything one run produced, in the shape every view reads.
 
-    def __init__(self, t0: int = 0) -> None:
-        self.t0 = t0
+    Run data has one door in: the writer methods below (``declare``, ``add_states``,
+    ``add_cue`` … ``end_run``, and ``ingest`` for the wire). The collector, every loader and the
+    verdict's merge write through them and nothing else sets a field, so a check made at the
+    door holds for every source.
+    """
+
+    def __init__(self, header: dict[str, Any] | None = None) -> None:
+        self.t0 = 0
         """``monotonic_ns`` of time zero; live events are stored relative to it."""
-        self.header: dict[str, Any] = {}
+        self.header: dict[str, Any] = dict(header or {})
         self.actors: list[Actor] = []
-        self._by_key: dict[int, Actor] = {}
+        self._by_key: dict[Hashable, Actor] = {}
         self.labels: list[str] = [""]
         self._label_index: dict[int, int] = {}
         self._label_text: dict[int, str] = {}
         self._text_index: dict[str, int] = {}
         self.cues: list[tuple[int, int, str, str]] = []
-        """(t, actor, English, Japanese)"""
+        """(t, actor, English, Japanese), in time order"""
         self.values: list[tuple[int, int, str, float]] = []
         self.errors: list[tuple[int, int, str]] = []
         self.locks: list[tuple[int, int, str, bool]] = []
         self.end: dict[str, Any] = {}
         """How the run ended: outcome, message, exit_code."""
-        self.events = 0
+        self._events = 0
         self.lag = 0
         """How old the newest event of the latest batch was when it arrived (ns)."""
         self.renames = 0
@@ -265,9 +290,20 @@ class TraceStore:
         self._cores_upto: dict[int, int] = {}
         self._peak: tuple[tuple[int, int | None], int] = ((-1, None), 0)
 
-    # -- feeding --------------------------------------------------------------------------
+    @property
+    def events(self) -> int:
+        """State events in the store: counted at the door, as the lanes grow."""
+        return self._events
 
-    def actor(self, key: int) -> Actor:
+    # -- the one door in ----------------------------------------------------------------------
+
+    def start_clock(self, t0: int) -> None:
+        """Time zero of a live run (``monotonic_ns``): wire times are stored relative to it."""
+        self.t0 = t0
+
+    def _actor(self, key: Hashable) -> Actor:
+        """The actor a source knows by ``key``, made on first sight (its events may come
+        before its declaration: a task is ready before its first step names it)."""
         a = self._by_key.get(key)
         if a is None:
             a = Actor(len(self.actors), key)
@@ -275,24 +311,83 @@ class TraceStore:
             self._by_key[key] = a
         return a
 
-    def _label(self, key: int) -> int:
-        if not key:
-            return 0
-        i = self._label_index.get(key)
-        if i is None:
-            i = self._label_index[key] = len(self.labels)
-            self.labels.append(self._label_text.get(key, ""))
-        return i
+    def declare(
+        self,
+        key: Hashable,
+        kind: Kind,
+        name: str,
+        *,
+        parent: int | None = None,
+        pid: int = 0,
+        tid: int = 0,
+    ) -> int:
+        """An actor, by the key its source gives it (a wire id, a recording's id, a Chrome
+        trace's ``(pid, tid)``); declared again, it is renamed. ``parent`` is the parent's index
+        in this store. Returns the actor's index."""
+        a = self._actor(key)
+        a.kind, a.name, a.pid = Kind(kind), name, pid
+        a.tid = tid or a.tid
+        a.parent = parent
+        self.renames += 1
+        return a.index
 
-    def intern(self, text: str) -> int:
-        """The label index of a text (recordings carry texts, not wire ids)."""
+    def label(self, text: str) -> int:
+        """The label index of a text, for the ``label`` column of ``add_states``."""
         i = self._text_index.get(text)
         if i is None:
             i = self._text_index[text] = len(self.labels)
             self.labels.append(text)
         return i
 
-    def ingest(self, states: Any, meta: list[tuple[Any, ...]]) -> None:
+    def add_states(
+        self, actor: int, t: array, state: array, reason: array, core: array, label: array
+    ) -> None:
+        """A run of one actor's state events (ns since time zero), in time order among
+        themselves; they may land before events the actor already has."""
+        self.actors[actor].extend(t, state, reason, core, label)
+        self._events += len(t)
+
+    def add_state(
+        self, actor: int, t: int, state: int, reason: int = 0, core: int = -1, label: int = 0
+    ) -> None:
+        """One state event of one actor."""
+        self.actors[actor].append(t, state, reason, core, label)
+        self._events += 1
+
+    def add_cue(self, t: int, actor: int, en: str, ja: str = "") -> None:
+        insort(self.cues, (t, actor, en, ja))
+
+    def add_value(self, t: int, actor: int, name: str, number: float) -> None:
+        insort(self.values, (t, actor, name, float(number)))
+
+    def add_error(self, t: int, actor: int, text: str) -> None:
+        insort(self.errors, (t, actor, text))
+
+    def add_lock(self, t: int, actor: int, lock: str, held: bool) -> None:
+        insort(self.locks, (t, actor, lock, bool(held)))
+
+    def end_run(
+        self,
+        outcome: str,
+        message: str,
+        exit_code: int | None = None,
+        *,
+        hold_to: int | None = None,
+    ) -> None:
+        """How the run ended. ``hold_to``: a run stopped from outside (deadlock, stall, kill,
+        time limit) -- every actor still alive stayed in its last state until then, so its
+        lane runs on to that instant."""
+        with self.lock:
+            if hold_to is not None:
+                for a in self.actors:
+                    if len(a) and a.state[-1] not in FINAL_STATES and hold_to > a.t[-1]:
+                        self.add_state(a.index, hold_to, a.state[-1], a.reason[-1], -1, a.label[-1])
+            self.end = {"outcome": outcome, "message": message, "exit_code": exit_code}
+            self.version += 1
+
+    # -- the wire's writer: the collector's batches ---------------------------------------------
+
+    def ingest(self, states: Any, records: list[Record]) -> None:
         """One batch from the wire: absolute ``monotonic_ns`` times, wire ids.
 
         A batch almost always comes from one thread, so it is split per actor with array
@@ -301,71 +396,67 @@ class TraceStore:
         t0 = self.t0
         n = len(states) // STATE_WIDTH
         with self.lock:
-            for m in meta:
-                self._ingest_meta(m, t0)
+            for r in records:
+                self._record(r, t0)
             if n:
                 newest = self._ingest_states(states, n, t0)
-                self.events += n
                 self.lag = max(0, time.monotonic_ns() - newest)
             self.version += 1
+
+    def _wire_label(self, key: int) -> int:
+        if not key:
+            return 0
+        i = self._label_index.get(key)
+        if i is None:
+            i = self._label_index[key] = len(self.labels)
+            self.labels.append(self._label_text.get(key, ""))
+        return i
 
     def _ingest_states(self, states: Any, n: int, t0: int) -> int:
         """Append a batch's events to their actors; returns the newest wire time in it."""
         # numpy views the batch as rows (no copy): per batch a handful of C calls whatever
         # its length, where per-event Python cost 24 µs a 50-event batch (measured)
         rows = np.frombuffer(states, dtype=np.int64, count=n * STATE_WIDTH).reshape(n, -1)
-        keys = rows[:, 1]
+        keys = rows[:, ACTOR]
         first = int(keys[0])
         if (keys == first).all():
             groups = [(first, rows)]
         else:  # several threads in one batch: each actor's rows, in order of first appearance
             groups = [(k, rows[keys == k]) for k in dict.fromkeys(keys.tolist())]
         for key, own in groups:
-            labels = own[:, 5]
+            labels = own[:, LABEL]
             if labels.any():
-                index = {w: self._label(w) for w in set(labels.tolist())}
+                index = {w: self._wire_label(w) for w in set(labels.tolist())}
                 lab = array("i", [index[w] for w in labels.tolist()])
             else:
                 lab = array("i", bytes(4 * len(labels)))
-            self.actor(key).extend(
-                _packed("q", own[:, 0] - t0),
-                _packed("b", own[:, 2]),
-                _packed("b", own[:, 3]),
-                _packed("h", own[:, 4]),
+            self.add_states(
+                self._actor(key).index,
+                _packed("q", own[:, T] - t0),
+                _packed("b", own[:, STATE]),
+                _packed("b", own[:, REASON]),
+                _packed("h", own[:, CORE]),
                 lab,
             )
-        return int(rows[:, 0].max())
+        return int(rows[:, T].max())
 
-    def hold_to(self, t: int) -> None:
-        """A run stopped from outside (deadlock, stall, kill, time limit): every actor still
-        alive stayed in its last state until then, so its lane runs on to ``t``. Call with the
-        lock held."""
-        for a in self.actors:
-            if len(a) and a.state[-1] not in FINAL_STATES and t > a.t[-1]:
-                a.append(t, a.state[-1], a.reason[-1], -1, a.label[-1])
-                self.events += 1
-
-    def _ingest_meta(self, m: tuple[Any, ...], t0: int) -> None:
-        kind = m[0]
-        if kind == "actor":
-            _, key, k, parent, name, pid, tid = m
-            self.renames += 1
-            a = self.actor(key)
-            a.kind, a.name, a.pid = Kind(k), name, pid
-            a.tid = tid or a.tid
-            a.parent = self.actor(parent).index if parent else None
-        elif kind == "str":
-            self._label_text[m[1]] = m[2]
-            if m[1] in self._label_index:
-                self.labels[self._label_index[m[1]]] = m[2]
-        elif kind == "cue":
-            insort(self.cues, (m[1] - t0, self.actor(m[2]).index, m[3], m[4]))
-        elif kind == "value":
-            insort(self.values, (m[1] - t0, self.actor(m[2]).index, m[3], float(m[4])))
-        elif kind == "error":
-            insort(self.errors, (m[1] - t0, self.actor(m[2]).index, m[3]))
-        elif kind == "lock":
-            insort(self.locks, (m[1] - t0, self.actor(m[2]).index, m[3], bool(m[4])))
+    def _record(self, r: Record, t0: int) -> None:
+        if isinstance(r, ActorDeclared):
+            parent = self._actor(r.parent).index if r.parent else None
+            self.declare(r.actor, Kind(r.kind), r.name, parent=parent, pid=r.pid, tid=r.tid)
+        elif isinstance(r, LabelText):
+            self._label_text[r.label] = r.text
+            if r.label in self._label_index:
+                self.labels[self._label_index[r.label]] = r.text
+        elif isinstance(r, Cue):
+            self.add_cue(r.t - t0, self._actor(r.actor).index, r.en, r.ja)
+        elif isinstance(r, Value):
+            self.add_value(r.t - t0, self._actor(r.actor).index, r.name, r.number)
+        elif isinstance(r, Error):
+            self.add_error(r.t - t0, self._actor(r.actor).index, r.text)
+        elif isinstance(r, LockHeld):
+            self.add_lock(r.t - t0, self._actor(r.actor).index, r.lock, r.held)
+        # LockWanted is the watchdog's alone: the lane already shows the wait, labelled
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -17,8 +17,9 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing.queues import SimpleQueue
 from typing import Any, TypeVar
 
-from scenarios import probe
+from scenarios.probe._buffer import P, handoff, setup
 from scenarios.probe._lifeline import quiet, tie_to_parent
+from scenarios.probe._marks import current_actor, declare_process, flush, mark, process_actor
 from scenarios.wire import State
 
 T = TypeVar("T")
@@ -29,12 +30,12 @@ _IDLE = "idle in the pool"
 
 def process_pool(workers: int, name: str = "Pool kitchen") -> ProcessPoolExecutor:
     """A ``ProcessPoolExecutor`` of spawned kitchens that report on the run's queue."""
-    p = probe._P
+    queue, chunk_iters = handoff()
     return ProcessPoolExecutor(
         workers,
         mp_context=_ctx,
         initializer=_kitchen_init,
-        initargs=(p.queue, p.chunk_iters, os.getpid(), probe.process_actor(), name),
+        initargs=(queue, chunk_iters, os.getpid(), process_actor(), name),
     )
 
 
@@ -44,20 +45,20 @@ def _kitchen_init(
     tie_to_parent(parent_pid)
     quiet()
     kitchen = os.getpid() << 24
-    probe.setup(queue, kitchen, chunk_iters, main_thread_name=f"{name} {os.getpid()} · main")
-    probe.declare_process(kitchen, f"{name} {os.getpid()}", parent)
-    probe.mark(kitchen, State.RUNNING)
-    cook = probe.current_actor()
-    probe.mark(cook, State.WAITING, "queue", _IDLE)
-    probe.flush()
+    setup(queue, kitchen, chunk_iters, main_thread_name=f"{name} {os.getpid()} · main")
+    declare_process(kitchen, f"{name} {os.getpid()}", parent)
+    mark(kitchen, State.RUNNING)
+    cook = current_actor()
+    mark(cook, State.WAITING, "queue", _IDLE)
+    flush()
     # concurrent.futures ends its workers through multiprocessing, which runs these finalizers
     multiprocessing.util.Finalize(None, _kitchen_closed, args=(kitchen, cook), exitpriority=100)
 
 
 def _kitchen_closed(kitchen: int, cook: int) -> None:
-    probe.mark(cook, State.DONE)
-    probe.mark(kitchen, State.DONE)
-    probe.flush()
+    mark(cook, State.DONE)
+    mark(kitchen, State.DONE)
+    flush()
 
 
 def task(fn: Callable[..., T], *args: Any) -> T:
@@ -65,15 +66,15 @@ def task(fn: Callable[..., T], *args: Any) -> T:
 
     Submit ``pool.task, fn, *args`` instead of ``fn, *args`` (processes and threads alike).
     """
-    tp = probe._P.thread()
+    tp = P.thread()
     if threading.current_thread() is not threading.main_thread():
         _pool_cooks.add(tp.actor)
-    probe.mark(tp.actor, State.RUNNING)
+    mark(tp.actor, State.RUNNING)
     try:
         return fn(*args)
     finally:
-        probe.mark(tp.actor, State.WAITING, "queue", _IDLE)
-        probe.flush()
+        mark(tp.actor, State.WAITING, "queue", _IDLE)
+        flush()
 
 
 _pool_cooks: set[int] = set()
@@ -93,5 +94,5 @@ def close_thread_pool(pool: ThreadPoolExecutor) -> None:
 def end_thread_cooks() -> None:
     """End the lanes of the pool threads seen so far, once their pool is shut down."""
     for actor in sorted(_pool_cooks):
-        probe.mark(actor, State.DONE)
+        mark(actor, State.DONE)
     _pool_cooks.clear()

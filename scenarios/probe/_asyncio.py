@@ -1,0 +1,201 @@
+"""asyncio, instrumented: each task a lane, each step between suspensions ``running``.
+
+A task's coroutine is wrapped so its steps are marked from the loop's own thread; a timer's due
+time is noted so a task due while the loop was busy elsewhere shows ``ready`` from then; the
+selector's idle wait is the loop's thread ``waiting (io)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Coroutine, Generator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from scenarios.probe._buffer import P, ThreadBuffer
+from scenarios.probe._clock import READY_MIN_NS, now
+from scenarios.probe._marks import error
+from scenarios.probe._scrub import traceback_text
+from scenarios.wire import Kind, Reason, State
+
+if TYPE_CHECKING:
+    import asyncio
+
+T = TypeVar("T")
+
+
+class _TracedCoro(Coroutine[Any, Any, Any]):
+    """Wraps a task's coroutine so each step between two suspensions is a ``running`` span.
+
+    When the step awaited a timer (``asyncio.sleep``) whose due time passed while the loop was busy
+    elsewhere, the time from the due time to the step's start is ``ready``: the dish was done but
+    the cook was busy.
+    """
+
+    __slots__ = ("_coro", "_creator", "_declared", "_due", "_thread", "actor")
+
+    def __init__(self, coro: Coroutine[Any, Any, Any], actor: int, creator: str = "") -> None:
+        self._coro = coro
+        self._creator = creator
+        """The name of the task that created this one (a library's inner task is its)."""
+        self.actor = actor
+        self._declared = False
+        self._due = 0
+        self._thread: int = 0
+
+    def _before(self) -> ThreadBuffer:
+        tp = P.thread()
+        if not self._declared:
+            self._declared = True
+            import asyncio
+
+            task = asyncio.current_task()
+            name = task.get_name() if task is not None else "task"
+            if _DEFAULT_NAME.fullmatch(name):  # "Task-18" says nothing: say what it runs
+                what = getattr(self._coro, "__qualname__", "task").split(".")[-1]
+                if what.startswith("_"):  # a library's own, such as asyncio's accept loop
+                    what = f"asyncio {what.lstrip('_')}"
+                name = f"{self._creator} › {what}" if self._creator else what
+            P.declare(tp, self.actor, Kind.TASK, tp.actor, name)
+        due = self._due
+        if due:
+            self._due = 0
+            t = now()
+            if t - due > READY_MIN_NS:
+                P.emit_at(tp, due, self.actor, int(State.READY))
+        P.emit(tp, self.actor, int(State.RUNNING))
+        return tp
+
+    def _after(self, tp: ThreadBuffer, yielded: Any) -> None:
+        if yielded is None:  # a bare yield (sleep(0)): straight back in the ready queue
+            P.emit(tp, self.actor, int(State.READY))
+            return
+        due = _timer_due.pop(id(yielded), None)
+        if due is not None:
+            self._due = due
+            P.emit(tp, self.actor, int(State.WAITING), int(Reason.SLEEP))
+        else:
+            P.emit(tp, self.actor, int(State.WAITING), int(Reason.IO))
+
+    def _step(self, fn: Callable[..., Any], *args: Any) -> Any:
+        tp = self._before()
+        try:
+            yielded = fn(*args)
+        except StopIteration:
+            P.emit(tp, self.actor, int(State.DONE))
+            raise
+        except BaseException as exc:
+            if type(exc).__name__ == "CancelledError":
+                P.emit(tp, self.actor, int(State.DONE), label=P.label("cancelled", tp))
+                raise
+            error(self.actor, traceback_text())
+            P.emit(tp, self.actor, int(State.FAILED))
+            raise
+        self._after(tp, yielded)
+        return yielded
+
+    def send(self, value: Any) -> Any:
+        return self._step(self._coro.send, value)
+
+    def throw(self, *args: Any) -> Any:  # type: ignore[override]
+        return self._step(self._coro.throw, *args)
+
+    def close(self) -> None:
+        self._coro.close()
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._coro.__await__()
+
+
+_DEFAULT_NAME = re.compile(r"Task-\d+")
+"""asyncio's own name for a task nobody named."""
+
+_timer_due: dict[int, int] = {}
+"""id(future) -> monotonic ns at which the timer that completes it is due."""
+
+
+def _task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+    import asyncio
+
+    actor = P.new_id()
+    tp = P.thread()
+    P.emit(tp, actor, int(State.READY))
+    creator = asyncio.current_task(loop)
+    name = creator.get_name() if creator is not None else ""
+    if _DEFAULT_NAME.fullmatch(name):
+        name = ""
+    return asyncio.Task(_TracedCoro(coro, actor, name), loop=loop, **kwargs)
+
+
+def _instrument_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Teach one loop to report its thread's idle waits and its timers' due times."""
+    from asyncio import futures
+
+    set_result = futures._set_result_unless_cancelled  # type: ignore[attr-defined]
+    call_at = loop.call_at
+
+    def traced_call_at(when: float, callback: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        if callback is set_result and args:
+            _timer_due[id(args[0])] = int(when * 1e9)
+        return call_at(when, callback, *args, **kw)
+
+    loop.call_at = traced_call_at  # type: ignore[method-assign,assignment]
+    loop.set_task_factory(_task_factory)  # type: ignore[arg-type]
+    selector = getattr(loop, "_selector", None)
+    if selector is None:
+        return
+    select = selector.select
+    idle = int(State.WAITING)
+    io = int(Reason.IO)
+
+    def traced_select(timeout: float | None = None) -> Any:
+        if timeout is not None and timeout <= 0:
+            return select(timeout)
+        tp = P.thread()
+        P.stop_running(tp)
+        P.emit(tp, tp.actor, idle, io, P.label("event loop idle", tp))
+        P.flush(tp)
+        events = select(timeout)
+        P.start_running(tp)
+        return events
+
+    selector.select = traced_select
+
+
+def rename_task(name: str) -> None:
+    """Give the running asyncio task's lane a story name (tasks a library started for us)."""
+    import asyncio
+
+    task = asyncio.current_task()
+    coro = task.get_coro() if task is not None else None
+    if isinstance(coro, _TracedCoro) and P.queue is not None:
+        tp = P.thread()
+        P.declare(tp, coro.actor, Kind.TASK, tp.actor, name)
+
+
+def event_loop() -> asyncio.AbstractEventLoop:
+    """A new event loop whose tasks, timers and idle waits are recorded."""
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    if P.queue is not None:
+        _instrument_loop(loop)
+    return loop
+
+
+def close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    loop.set_task_factory(None)  # the loop's own clean-up tasks are not the scenario's
+    try:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
+
+
+def run_async(main: Coroutine[Any, Any, T], name: str = "main") -> T:
+    """``asyncio.run`` with every task traced; the loop's clock is ``time.monotonic`` like ours."""
+    loop = event_loop()
+    try:
+        task = loop.create_task(main, name=name)
+        return loop.run_until_complete(task)
+    finally:
+        close_loop(loop)

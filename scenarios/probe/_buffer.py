@@ -1,0 +1,192 @@
+"""Each thread's own event buffer, and the flush that sends it from that same thread.
+
+Measured on this machine (README, "Measured here"): one queue put per event multiplied the GIL
+hand-offs of two CPU-bound threads about a hundredfold, while batches left them as they were.
+So each thread fills its own list and the *emitting thread* packs and sends it -- when it is
+about to wait, when the list is full, or every ~20 ms of work. There is no feeder or helper
+thread, which is why the queue is a ``SimpleQueue`` and not a ``Queue``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from collections.abc import Iterator
+from multiprocessing.queues import SimpleQueue
+
+from scenarios.probe._clock import READY_MIN_NS, cpu_now, getcpu, now
+from scenarios.wire import ActorDeclared, Kind, LabelText, Record, State, pack
+
+FLUSH_EVENTS = 1024
+"""Events a thread buffers before it must flush."""
+FLUSH_NS = 20_000_000
+"""Flush at least this often while working: well above the 5 ms GIL switch interval."""
+
+Event = tuple[int, int, int, int, int, int]
+
+
+class ThreadBuffer:
+    """One thread's actor, buffer and last state; only its own thread touches it."""
+
+    __slots__ = ("actor", "buf", "last_flush", "meta", "reason", "run_cpu", "run_wall", "state")
+
+    def __init__(self, actor: int) -> None:
+        self.actor = actor
+        self.buf: list[Event] = []
+        self.meta: list[Record] = []
+        self.last_flush = now()
+        self.state = int(State.NEW)
+        self.reason = 0
+        self.run_wall = 0
+        """Wall clock when the thread last started running outside CPU chunks (0: not)."""
+        self.run_cpu = 0
+        """Its thread CPU time then."""
+
+
+class Probe:
+    """The process-wide probe; ``queue`` is ``None`` when the probe is off (a bare run)."""
+
+    def __init__(self) -> None:
+        self.queue: SimpleQueue | None = None
+        self.pid = 0
+        self.process_actor = 0
+        self.chunk_iters = 0
+        self.local = threading.local()
+        self._ids: Iterator[int] = itertools.count(1)
+        self._strings: dict[str, int] = {}
+
+    # -- identities -------------------------------------------------------------------------
+
+    def new_id(self) -> int:
+        """A run-wide unique id: the pid in the high bits, a per-process counter below."""
+        return (self.pid << 24) | next(self._ids)
+
+    def label(self, text: str | None, tp: ThreadBuffer) -> int:
+        if not text:
+            return 0
+        lid = self._strings.get(text)
+        if lid is None:
+            lid = self._strings[text] = self.new_id()
+            tp.meta.append(LabelText(lid, text))
+        return lid
+
+    def declare(
+        self, tp: ThreadBuffer, actor: int, kind: Kind, parent: int, name: str, tid: int = 0
+    ) -> None:
+        """Announce an actor; flushed at once so its events never arrive before its name."""
+        tp.meta.append(ActorDeclared(actor, int(kind), parent, name, self.pid, tid))
+        self.flush(tp)
+
+    # -- the hot path -------------------------------------------------------------------------
+
+    def emit(
+        self, tp: ThreadBuffer, actor: int, state: int, reason: int = 0, label: int = 0
+    ) -> None:
+        """The hot path: one clock read, one core read, one append; a bare run drops at flush."""
+        t = now()
+        buf = tp.buf
+        buf.append((t, actor, state, reason, getcpu(), label))
+        if len(buf) >= FLUSH_EVENTS or t - tp.last_flush > FLUSH_NS:
+            self.flush(tp)
+
+    def start_running(self, tp: ThreadBuffer, label: int = 0) -> None:
+        """The thread runs again: mark it, and note both clocks to check the stretch later."""
+        tp.run_cpu = cpu_now()
+        t = tp.run_wall = now()  # the event's own time: a later READY can never precede it
+        tp.buf.append((t, tp.actor, int(State.RUNNING), 0, getcpu(), label))
+        if len(tp.buf) >= FLUSH_EVENTS or t - tp.last_flush > FLUSH_NS:
+            self.flush(tp)  # inside the stretch: its GIL wait counts as ready
+
+    def stop_running(self, tp: ThreadBuffer) -> None:
+        """The thread's running stretch ends (it waits, ends, or starts measured CPU work).
+
+        Code between two probe calls is only "running" if the thread had the CPU and the GIL:
+        wall time the thread's CPU clock did not see was spent ``ready`` (measured here: the
+        Head cook starting its cooks in one-knife waits for the GIL far more than it runs).
+        One ``thread_time`` read per stretch, never per event.
+        """
+        if not tp.run_wall:
+            return
+        t = now()
+        lost = (t - tp.run_wall) - (cpu_now() - tp.run_cpu)
+        tp.run_wall = 0
+        if lost > READY_MIN_NS:
+            tp.buf.append((t - lost, tp.actor, int(State.READY), 0, getcpu(), 0))
+
+    def emit_at(self, tp: ThreadBuffer, t: int, actor: int, state: int, reason: int = 0) -> None:
+        """A transition known to have happened at ``t`` (a timer's due time), not now."""
+        tp.buf.append((t, actor, state, reason, getcpu(), 0))
+
+    def flush(self, tp: ThreadBuffer) -> None:
+        """Send this thread's batch; the one place the probe lets go of the GIL."""
+        q = self.queue
+        tp.last_flush = now()
+        buf = tp.buf
+        if q is None or (not buf and not tp.meta):
+            buf.clear()
+            return
+        for ev in reversed(buf):  # the thread's own latest state, for the supervisor
+            if ev[1] == tp.actor:
+                tp.state, tp.reason = ev[2], ev[3]
+                break
+        states = pack(buf) if buf else b""
+        meta = tp.meta or None
+        tp.buf = []
+        tp.meta = []
+        q.put((states, meta, (tp.actor, tp.state, tp.reason)))
+
+    # -- per-thread state --------------------------------------------------------------------
+
+    def thread(self) -> ThreadBuffer:
+        try:
+            return self.local.tp  # type: ignore[no-any-return]
+        except AttributeError:
+            return self.adopt_current_thread()
+
+    def adopt_current_thread(
+        self, actor: int | None = None, name: str | None = None
+    ) -> ThreadBuffer:
+        """Give the calling thread an actor: a probe Thread's, or a new one for a stray thread."""
+        cur = threading.current_thread()
+        new = actor is None
+        tp = ThreadBuffer(self.new_id() if actor is None else actor)
+        self.local.tp = tp
+        if self.queue is not None:
+            self.declare(
+                tp, tp.actor, Kind.THREAD, self.process_actor, name or cur.name, cur.native_id or 0
+            )
+            if new:
+                self.start_running(tp)
+        return tp
+
+    @property
+    def on(self) -> bool:
+        """Events go somewhere (a probed run), not dropped (a bare one)."""
+        return self.queue is not None
+
+
+P = Probe()
+"""This process's probe: every module of the package shares it, nothing outside reaches it."""
+
+
+def setup(
+    queue: SimpleQueue | None,
+    process_actor: int,
+    chunk_iters: int,
+    *,
+    main_thread_name: str = "Main thread",
+) -> None:
+    """Start the probe in this process (called by the worker entry points, not by scenarios)."""
+    P.queue = queue
+    P.pid = os.getpid()
+    P.process_actor = process_actor
+    P.chunk_iters = chunk_iters
+    tp = P.adopt_current_thread(P.new_id(), main_thread_name)
+    if queue is not None:
+        P.start_running(tp)
+
+
+def handoff() -> tuple[SimpleQueue | None, int]:
+    """What a child kitchen needs to report on the same run: the queue and the chunk size."""
+    return P.queue, P.chunk_iters

@@ -1,0 +1,27 @@
+"""Tracebacks without this machine in them.
+
+Recordings are shared and committed: a path like ``/home/someone/...`` says nothing about the
+kitchen and a lot about the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import sysconfig
+import traceback
+
+
+def _prefixes() -> list[tuple[str, str]]:
+    # scenarios/probe/_scrub.py -> the project's root, three folders up
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    paths = sysconfig.get_paths()
+    pairs = [(paths["purelib"], "<site-packages>"), (paths["stdlib"], "<stdlib>"), (root, "")]
+    return [(p.rstrip("/") + "/", short + "/" if short else "") for p, short in pairs]
+
+
+def traceback_text() -> str:
+    """The current exception's traceback with this machine's folders taken out."""
+    text = traceback.format_exc()
+    for long, short in _prefixes():
+        text = text.replace(long, short)
+    return text

@@ -1,0 +1,42 @@
+"""The worker tree as the kernel sees it: its processes, their CPU time, and killing them.
+
+Read on Cookline's side only, a few times a second: psutil reads /proc, which releases the GIL
+(measured here: that alone serialised four threads), so it never runs inside a worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import psutil
+
+
+def descendants(pid: int) -> set[int]:
+    try:
+        return {c.pid for c in psutil.Process(pid).children(recursive=True)}
+    except psutil.Error:
+        return set()
+
+
+def tree_cpu(pid: int, tree: set[int]) -> float:
+    """User + system CPU seconds of ``pid`` and the processes of ``tree`` still alive."""
+    total = 0.0
+    for p in (pid, *tree):
+        try:
+            t = psutil.Process(p).cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def kill_tree(known: set[int]) -> None:
+    """SIGKILL every descendant of the worker ever seen, and wait until they are gone."""
+    procs = []
+    for p in known:
+        with contextlib.suppress(psutil.Error):
+            procs.append(psutil.Process(p))
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+    psutil.wait_procs(procs, timeout=3)
