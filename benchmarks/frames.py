@@ -139,22 +139,10 @@ def bench_first_frame(report: Callable[[str, str, str, bool], None]) -> None:
     )
 
 
-class _FeedRun:
-    """Stands in for a live ``Run``: the screen follows "now" while a feeder fills the store."""
-
-    finished = False
-    result = None
-
-    def stop(self, why: str = "") -> None:
-        self.finished = True
-
-    def wait(self, timeout: float | None = None) -> None:
-        return None
-
-
 async def _stream(rate: int, seconds: float) -> tuple[float, float, float]:
     """The UI process's CPU share (collector-side ingest included) while 40 lanes stream."""
     from tui.app.screens.run import RunScreen
+    from tui.app.sources import Fed
 
     store = synthetic(40, 40 * 2)
     store.start_clock(time.monotonic_ns() - store.bounds()[1])
@@ -195,7 +183,7 @@ async def _stream(rate: int, seconds: float) -> tuple[float, float, float]:
 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await app.push_screen(RunScreen(store, run=_FeedRun()))  # type: ignore[arg-type]
+        await app.push_screen(RunScreen(Fed(store), app.host))
         await pilot.pause()
         feeder = threading.Thread(target=feed, daemon=True)
         c0, w0 = time.process_time(), time.perf_counter()

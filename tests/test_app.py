@@ -7,12 +7,14 @@ import multiprocessing.resource_tracker
 from textual.events import MouseScrollDown, MouseScrollUp
 from textual.widgets import OptionList
 
+from scenarios.supervisor.runner import Run
 from scenarios.wire import Kind
 from tests.apps import replay_app, tour_app
 from tests.conftest import wait_gone
-from tui.app.cookline import CooklineApp, LiveSpec
+from tui.app.cookline import CooklineApp
 from tui.app.screens.run import RunScreen
 from tui.app.screens.tour import TourScreen
+from tui.app.sources import LiveRun, LiveSpec
 from tui.app.widgets.gantt import Gantt
 from tui.report.headless import seconds
 
@@ -23,6 +25,12 @@ def _screen(app: CooklineApp) -> RunScreen:
     screen = app.screen
     assert isinstance(screen, RunScreen)
     return screen
+
+
+def _run(screen: RunScreen) -> Run:
+    """The worker tree behind a live run screen."""
+    assert isinstance(screen.source, LiveRun)
+    return screen.source.run
 
 
 async def test_view_keys_switch_lanes() -> None:
@@ -151,9 +159,7 @@ async def test_tour_lists_every_scenario_and_enter_runs_one() -> None:
         assert "one-knife" in ids and "potato-salad" in ids
         await pilot.press("enter")
         await pilot.pause()
-        screen = _screen(app)
-        assert screen.run is not None
-        run = screen.run
+        run = _run(_screen(app))
         assert run.wait(30) is not None
         await pilot.press("escape")
         assert isinstance(app.screen, TourScreen)
@@ -166,11 +172,10 @@ async def test_a_real_scenario_runs_live_to_the_end() -> None:
     app = CooklineApp(live=LiveSpec("abc-async", scale=0.1))
     async with app.run_test(size=SIZE) as pilot:
         screen = _screen(app)
-        assert screen.run is not None
         result = None
         for _ in range(200):
             await pilot.pause(0.05)
-            result = screen.run.result
+            result = _run(screen).result
             if result is not None and screen._ended_seen:
                 break
         assert result is not None and result.ok
@@ -186,9 +191,9 @@ async def test_a_real_scenario_runs_live_to_the_end() -> None:
         await pilot.press("r")  # run again: a fresh run, a fresh store
         await pilot.pause()
         again = _screen(app)
-        assert again is not screen and again.run is not None
-        again.run.wait(30)
-        seen = screen.run.seen_pids | again.run.seen_pids
+        assert again is not screen
+        _run(again).wait(30)
+        seen = _run(screen).seen_pids | _run(again).seen_pids
     assert wait_gone(seen) == []
 
 

@@ -16,9 +16,7 @@ from scenarios.wire import State
 from tests.browser import chromium, free_port, open_page, wait_listening, with_group
 from tests.conftest import DATA
 from tui import cli
-from tui.formats import chrome_export as export
-from tui.formats import chrome_import as chrome_trace
-from tui.formats import recording
+from tui.formats import chrome_export, chrome_import, recording
 
 VIZVIEWER = Path(sys.executable).parent / "vizviewer"
 
@@ -28,7 +26,7 @@ VIZVIEWER = Path(sys.executable).parent / "vizviewer"
 def test_perfetto_reads_the_chrome_export(tmp_path: Path) -> None:
     store = recording.load(DATA / "one-knife.jsonl")
     trace = tmp_path / "one-knife.json"
-    export.write(store, trace, "chrome")
+    chrome_export.save(store, trace)
     ours = json.loads(trace.read_text())["traceEvents"]
     x_events = [e for e in ours if e["ph"] == "X"]
     instants = [e for e in ours if e["ph"] == "i"]  # cues: Perfetto keeps them as 0-length slices
@@ -78,14 +76,14 @@ def test_perfetto_reads_the_chrome_export(tmp_path: Path) -> None:
 
 def test_chrome_export_round_trips_through_replay(tmp_path: Path) -> None:
     store = recording.load(DATA / "one-knife.jsonl")
-    trace = export.write(store, tmp_path / "t.json", "chrome")
-    back = chrome_trace.load(trace)
+    trace = chrome_export.save(store, tmp_path / "t.json")
+    back = chrome_import.load(trace)
     for name in ("Cook A", "Cook B", "Cook C"):
         a = next(x for x in store.summary().actors if x.actor.name == name)
         b = next(x for x in back.summary().actors if x.actor.name == f"{name} (cook)")
         assert abs(a.running - b.running) <= len(a.actor)  # the file names its own states
         assert abs(a.ready - b.ready) <= len(a.actor) + 1_000
-    assert not back.cues or back.cues[0][2] != chrome_trace.NOTE  # no "cannot show" note
+    assert not back.cues or back.cues[0][2] != chrome_import.NOTE  # no "cannot show" note
 
 
 def test_a_viztracer_trace_opens_as_thread_lanes(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -103,11 +101,11 @@ def test_a_viztracer_trace_opens_as_thread_lanes(tmp_path: Path, capsys) -> None
     t.join()
     tracer.stop()
     tracer.save()
-    store = chrome_trace.load(tmp_path / "viz.json")
+    store = chrome_import.load(tmp_path / "viz.json")
     threads = [a for a in store.actors if a.kind.name == "THREAD"]
     assert len(threads) >= 2
     assert any(State.RUNNING in a.state for a in threads)
-    assert store.cues[0][2] == chrome_trace.NOTE  # says what the file cannot show
+    assert store.cues[0][2] == chrome_import.NOTE  # says what the file cannot show
     assert cli.main(["replay", str(tmp_path / "viz.json"), "--headless", "--width", "90"]) == 0
     assert "Chrome trace" in capsys.readouterr().out
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA
-from tui.app.widgets.gantt import Gantt, lanes_for
+from tui.app.widgets.gantt import Gantt
 from tui.formats import recording
 from tui.report import glyphs
+from tui.trace.lanes import lanes_for
 from tui.trace.store import TraceStore
 from tui.trace.timeline import Timeline
 

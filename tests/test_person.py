@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass
 
 from rich.console import Console
 
 from tests.apps import CLOCK, LOAD, deck_app, replay_app
 from tests.conftest import DATA
+from tui.app import screenshot
 from tui.app.cookline import CooklineApp
 from tui.app.screens.run import RunScreen
 from tui.app.screens.tour import TourScreen
+from tui.app.sources import Fed
 from tui.app.widgets.gantt import Gantt
-from tui.formats import chrome_export as export
 from tui.formats import deck, recording
 from tui.report import headless
 from tui.report.headless import seconds
@@ -127,24 +127,13 @@ async def test_keys_say_what_they_do_now() -> None:
         assert screen.timeline.speed == 2.0
 
 
-@dataclass
-class _Finished:
-    """A live run that already ended: the screen's view of a run, without its workers."""
-
-    finished: bool = True
-
-    def stop(self, why: str = "") -> None:
-        pass
-
-    def wait(self, timeout: float | None = None) -> None:
-        return None
-
-
 async def test_a_finished_live_run_offers_no_replay_keys_and_no_end_toast() -> None:
     store = recording.load(DATA / "one-knife.jsonl")
     app = CooklineApp(clock=lambda: CLOCK, load=lambda: list(LOAD))
     async with app.run_test(size=SIZE) as pilot:
-        app.push_screen(RunScreen(store, run=_Finished()))  # type: ignore[arg-type]
+        ended = Fed(store)
+        ended.stop("it ended")  # a live run that already ended, without its workers
+        app.push_screen(RunScreen(ended, app.host))
         await pilot.pause()
         screen = _screen(app)
         assert screen.check_action("speed", ()) is False
@@ -229,7 +218,7 @@ def test_table_verdicts_are_never_cut() -> None:
 
 def test_svg_export_asks_the_internet_for_nothing_and_speaks_the_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "k.svg"
-    export.write(recording.load(DATA / "one-knife.jsonl"), out, "svg", lang="ja")
+    screenshot.save(recording.load(DATA / "one-knife.jsonl"), out, lang="ja")
     svg = out.read_text()
     assert 'url("http' not in svg
     assert "一本の包丁" in svg

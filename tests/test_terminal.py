@@ -17,8 +17,8 @@ import pytest
 
 from tests.conftest import wait_gone
 from tests.terminal import HAVE_TMUX, Chart, Terminal, expected_axis, expected_rows
-from tui.app.widgets.gantt import lanes_for
 from tui.formats import deck, recording
+from tui.trace.lanes import lanes_for
 from tui.trace.timeline import Timeline
 
 pytestmark = pytest.mark.skipif(not HAVE_TMUX, reason="tmux is not installed")

@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from tui.trace.store import TraceStore
 
 EXIT_USAGE = 2
 
@@ -52,6 +55,9 @@ SCALE = number(float, 0, 1000, above=True)
 SECONDS = number(float, 0, 86_400, above=True)
 WIDTH = number(int, 20, 10_000)
 
+SUFFIX = {"chrome": ".json", "svg": ".svg", "txt": ".txt"}
+"""``cookline export --format``: each format and the suffix of the file it writes."""
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a mistake is one line (``cookline: --scale nan: must be …``), exit 2."""
@@ -69,6 +75,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     from scenarios import __version__
+    from tui.trace.lanes import VIEWS
 
     p = _Parser(
         prog="cookline",
@@ -137,11 +144,11 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="write a recording as a Chrome trace (Perfetto), an SVG picture or text"
     )
     exp.add_argument("file", help="a recording (or a Chrome trace)")
-    exp.add_argument("--format", choices=("chrome", "svg", "txt"), default="chrome")
+    exp.add_argument("--format", choices=tuple(SUFFIX), default="chrome")
     exp.add_argument(
         "-o", "--output", help="where to write (default: FILE with the format's suffix)"
     )
-    exp.add_argument("--view", choices=("threads", "cores", "coroutines"), default="threads")
+    exp.add_argument("--view", choices=VIEWS, default="threads")
     exp.add_argument("--width", type=WIDTH, default=120, help="columns (svg, txt)")
     exp.add_argument("--height", type=number(int, 10, 1000), default=36, help="rows (svg)")
     lang(exp)
@@ -254,7 +261,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.record:
         _check_writable(args.record)
     if not args.headless:
-        from tui.app.cookline import LiveSpec
+        from tui.app.sources import LiveSpec
 
         spec = LiveSpec(scenario.id, args.scale, args.cores, args.timeout, args.stall, args.record)
         return _run_app(live=spec, lang=args.lang)
@@ -296,19 +303,13 @@ def _check_writable(path: str, option: str = "--record") -> None:
         raise CliError(f"{option} {path}: cannot write in {folder}")
 
 
-def _open(path: str):  # type: ignore[no-untyped-def]
+def _open(path: str) -> TraceStore:
     """A recording or a Chrome trace, as a store; bad input is one line and status 2."""
-    from pathlib import Path
-
-    from tui.formats import chrome_import as chrome_trace
-    from tui.formats import recording
+    from tui import formats
 
     try:
-        p = Path(path)
-        if p.is_file() and chrome_trace.looks_like_chrome_trace(p):
-            return chrome_trace.load(p)
-        return recording.load(path)
-    except recording.RecordingError as exc:
+        return formats.load(path)
+    except formats.RecordingError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"{path}: cannot read: {exc.strerror}") from None
@@ -348,22 +349,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from tui.formats import chrome_export as export
-
     store = _open(args.file)
-    out = args.output or str(Path(args.file).with_suffix(export.SUFFIX[args.format]))
+    out = args.output or str(Path(args.file).with_suffix(SUFFIX[args.format]))
     if Path(out).resolve() == Path(args.file).resolve():
         raise CliError(f"--output {out}: would overwrite the input")
     _check_writable(out, "--output")
-    export.write(
-        store,
-        out,
-        args.format,
-        width=args.width,
-        height=args.height,
-        view=args.view,
-        lang=args.lang,
-    )
+    if args.format == "chrome":
+        from tui.formats import chrome_export
+
+        chrome_export.save(store, out)
+    elif args.format == "txt":
+        from tui.report import headless
+
+        Path(out).write_text(headless.text(store, args.width, args.lang), encoding="utf-8")
+    else:
+        from tui.app import screenshot
+
+        screenshot.save(
+            store, out, width=args.width, height=args.height, view=args.view, lang=args.lang
+        )
     print(f"wrote {out}")
     return 0
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from scenarios.kitchen.menu import SCENARIOS
 from tui.app.cookline import CooklineApp
+from tui.app.screenshot import offline_svg
 from tui.app.widgets.gantt import Gantt
-from tui.formats import chrome_export as export
 from tui.formats import recording
 from tui.runs import session
 
@@ -91,7 +91,7 @@ async def _shoot(
             else:
                 await pilot.press(key)
         await pilot.pause()
-        svg = export.offline_svg(app.export_screenshot())
+        svg = offline_svg(app.export_screenshot())
         (SCREENSHOTS / f"{name}.svg").write_text(svg, encoding="utf-8")
     print(f"screenshots/{name}.svg")
 

@@ -6,7 +6,7 @@ runner's loop: each verdict is tested without a process (``tests/test_watchdog.p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from scenarios.wire import (
@@ -60,7 +60,7 @@ class Seen:
 
 
 def lock_cycle(
-    tails: dict[int, tuple[int, int]], wants: dict[int, str], holders: dict[str, int]
+    tails: Mapping[int, tuple[int, int]], wants: Mapping[int, str], holders: Mapping[str, int]
 ) -> Cycle:
     """A cycle of actors each waiting (by its own last word) for a lock another holds."""
     for start in wants:
@@ -78,20 +78,20 @@ def lock_cycle(
     return []
 
 
-def describe(cycle: Cycle, names: dict[int, str]) -> str:
+def describe(cycle: Cycle, names: Mapping[int, str]) -> str:
     """The deadlock in one line: who holds what and waits for what."""
     return "; ".join(
         f"{names.get(a, 'a cook')} holds {held} and waits for {wanted}" for a, held, wanted in cycle
     )
 
 
-def announced_wait(tails: dict[int, tuple[int, int]]) -> bool:
+def announced_wait(tails: Mapping[int, tuple[int, int]]) -> bool:
     """Every live thread last said it is waiting (sleep, I/O, join…): quiet, not stuck."""
     live = [s for s in tails.values() if s[0] not in FINAL_STATES]
     return bool(live) and all(s == State.WAITING and r != Reason.NONE for s, r in live)
 
 
-def stalled(quiet_for: float, stall_after: float, tails: dict[int, tuple[int, int]]) -> bool:
+def stalled(quiet_for: float, stall_after: float, tails: Mapping[int, tuple[int, int]]) -> bool:
     """No event and no CPU for ``stall_after`` seconds, and nobody said it would wait."""
     return quiet_for > stall_after and not announced_wait(tails)
 

@@ -1,7 +1,8 @@
-"""The Textual app: the tour, and run screens fed by a live run or a recording.
+"""The Textual app: the tour, and run screens shown from a source (a live run, a recording).
 
-The app takes its sources in its constructor (what to start, a store to replay, the clock and
-the machine-load reader), so tests drive it with recordings, a pinned clock and fixed load.
+The app takes what it shows in its constructor (a run to start, a store to replay or a source,
+the clock and the machine-load reader), so tests drive it with recordings or hand-fed stores, a
+pinned clock and fixed load.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import os
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
 
@@ -21,36 +21,17 @@ from textual.binding import Binding, BindingType
 from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
-from scenarios.kitchen.menu import BY_ID, SCENARIOS
-from scenarios.supervisor.runner import Run
+from scenarios.kitchen.menu import SCENARIOS
 from tui.app.load import LoadSource, machine_load
-from tui.app.messages import RunScenario
+from tui.app.messages import BackToTour, LanguageChanged, RunScenario
 from tui.app.screens.run import RunScreen
 from tui.app.screens.tour import TourScreen
+from tui.app.sources import Host, LiveSpec, Replay, Source
+from tui.formats import recording
 from tui.formats.deck import Deck
-from tui.runs import session
 from tui.trace.store import TraceStore
 
-
-@dataclass(frozen=True)
-class LiveSpec:
-    """What ``cookline run`` asked for."""
-
-    scenario_id: str
-    scale: float = 1.0
-    cores: int | None = None
-    timeout: float = 60.0
-    stall: float = 5.0
-    record: str | None = None
-
-    def start(self) -> tuple[Run, TraceStore]:
-        return session.start(
-            BY_ID[self.scenario_id],
-            {"scale": self.scale},
-            cores=self.cores,
-            timeout=self.timeout,
-            stall_after=self.stall,
-        )
+__all__ = ["CooklineApp"]
 
 
 class ScenarioCommands(Provider):
@@ -86,6 +67,7 @@ class CooklineApp(App[int]):
         *,
         live: LiveSpec | None = None,
         replay: TraceStore | None = None,
+        source: Source | None = None,
         clock: Callable[[], int] = time.monotonic_ns,
         load: LoadSource = machine_load,
         autoplay: bool = True,
@@ -99,21 +81,23 @@ class CooklineApp(App[int]):
         self.replay_only = replay_only
         self.step = 0
         self.live = live
-        self.replay = replay
-        self.clock = clock
-        self.load = load
+        self.first: Source | None = Replay(replay) if replay is not None else source
+        """What the first screen shows (a replay, or a source fed by a test or a benchmark)."""
+        self.exit_notes: list[str] = []
+        """Lines to print once the terminal is back (where a run was recorded)."""
+        self.host = Host(clock, load, self.exit_notes.append)
+        self.sources: list[Source] = []
+        """Every source the app showed, so a closed terminal stops them all."""
         self.autoplay = autoplay
         self.lang = lang
         self.scale = scale
         """The tour's runs use this scale."""
-        self.exit_notes: list[str] = []
-        """Lines to print once the terminal is back (where a run was recorded)."""
 
     def get_default_screen(self) -> Screen[Any]:
         # The first screen the user sees is the app's bottom screen, not one pushed over an
         # empty default: measured, that spared a whole frame before the first one that counts.
-        if self.replay is not None:
-            return RunScreen(self.replay, autoplay=self.autoplay, lang=self.lang)
+        if self.first is not None:
+            return self._screen(self.first, autoplay=self.autoplay, lang=self.lang)
         if self.live is not None or self.deck is not None:
             return Screen(id="_default")  # runs start once the app is up: see on_mount
         return TourScreen(self.lang)
@@ -135,10 +119,14 @@ class CooklineApp(App[int]):
         """SIGHUP: the terminal is gone, so there is nothing to give back. Textual's own exit
         then blocks for ever writing to it (seen: the app and its resource tracker left behind
         after `tmux kill-server`), so stop the worker trees, keep what was recorded, and leave."""
-        for screen in self.screen_stack:
-            if isinstance(screen, RunScreen):
-                screen.stop_run("the terminal was closed")
+        for source in self.sources:
+            source.stop("the terminal was closed")
         os._exit(128 + signal.SIGHUP)
+
+    def _screen(self, source: Source, **options: Any) -> RunScreen:
+        """A run screen for ``source``, lent the app's clock, load reader and notes."""
+        self.sources.append(source)
+        return RunScreen(source, self.host, **options)
 
     # -- present mode -------------------------------------------------------------------------
 
@@ -159,8 +147,6 @@ class CooklineApp(App[int]):
 
     def show_step(self, k: int) -> None:
         """Step ``k`` of the deck: its recording, or its scenario started now."""
-        from tui.formats import recording
-
         assert self.deck is not None
         self.step = k
         step = self.deck.steps[k]
@@ -170,17 +156,21 @@ class CooklineApp(App[int]):
             f"{d.title} · {where} · {step.title}",
             f"{d.title_ja or d.title} · {where} · {step.title_ja or step.title}",
         )
-        common = {"lang": self.lang, "caption": caption, "present": True, "view": step.view}
-        source = step.source(self.replay_only)
+        path = step.source(self.replay_only)
         try:
-            if source is not None:
-                store = recording.load(source)
-                screen = RunScreen(store, autoplay=self.autoplay, **common)  # type: ignore[arg-type]
+            if path is not None:
+                source: Source = Replay(recording.load(path))
             else:
                 assert step.scenario is not None
-                spec = LiveSpec(step.scenario, step.scale, step.cores)
-                run, store = spec.start()
-                screen = RunScreen(store, run=run, restart=spec.start, **common)  # type: ignore[arg-type]
+                source = LiveSpec(step.scenario, step.scale, step.cores).start()
+            screen = self._screen(
+                source,
+                autoplay=self.autoplay,
+                lang=self.lang,
+                caption=caption,
+                present=True,
+                view=step.view,
+            )
         except Exception as exc:  # shown, and the talk goes on
             self.notify(f"step {k + 1}: {exc}", severity="error", markup=False)
             return
@@ -204,15 +194,13 @@ class CooklineApp(App[int]):
 
     def _start(self, spec: LiveSpec) -> None:
         try:
-            run, store = spec.start()
+            source = spec.start()
         except Exception as exc:  # shown, and the app goes on
             self.notify(
                 f"could not start {spec.scenario_id}: {exc}", severity="error", markup=False
             )
             return
-        self.push_screen(
-            RunScreen(store, run=run, restart=spec.start, record=spec.record, lang=self.lang)
-        )
+        self.push_screen(self._screen(source, lang=self.lang))
 
     def run_scenario(self, scenario_id: str) -> None:
         base = self.live or LiveSpec(scenario_id, scale=self.scale)
@@ -222,3 +210,9 @@ class CooklineApp(App[int]):
 
     def on_run_scenario(self, message: RunScenario) -> None:
         self.run_scenario(message.scenario_id)
+
+    def on_back_to_tour(self, message: BackToTour) -> None:
+        self.show_tour()
+
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        self.lang = message.lang

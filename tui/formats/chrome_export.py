@@ -1,7 +1,6 @@
-"""A run in other shapes: the Chrome Trace Event Format (Perfetto, chrome://tracing), an SVG
-picture made by the app, or the headless view as plain text.
+"""A run as a Chrome Trace Event Format file, for Perfetto and chrome://tracing.
 
-Chrome trace layout (README, "Measured here"): only complete events (``ph: "X"``, each with
+Layout (README, "Measured here"): only complete events (``ph: "X"``, each with
 ``name`` and ``cat``; no ``B``/``E`` pairs, which some viewers drop), small integer pids and
 tids (Perfetto mishandles 64-bit ones), and process/thread name metadata. Every actor is a track
 of its own: a kitchen is a process whose first track is the kitchen itself; cooks and tasks are
@@ -10,20 +9,15 @@ threads of it. The cores are a process of their own, one track per core, showing
 
 from __future__ import annotations
 
-import asyncio
-import io
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from scenarios.wire import Kind, Reason, State, name_of
-from tui.report import headless
 from tui.trace.store import TraceStore
 
-FORMATS = ("chrome", "svg", "txt")
-SUFFIX = {"chrome": ".json", "svg": ".svg", "txt": ".txt"}
 CORES_PROCESS = "CPU cores"
+"""The process whose tracks are the CPU cores (the import leaves it to the cores view)."""
 
 
 def _us(ns: int) -> float:
@@ -153,60 +147,7 @@ def _instant(name: str, t: int, pid: int, tid: int, scope: str) -> dict[str, Any
     return {"ph": "i", "name": name, "cat": "cue", "ts": _us(t), "pid": pid, "tid": tid, "s": scope}
 
 
-def text(store: TraceStore, width: int = 120, lang: str = "en") -> str:
-    """The headless view, without colour codes."""
-    from rich.console import Console
-
-    console = Console(width=width, file=io.StringIO(), color_system=None, record=True)
-    headless.show(store, console, lang)
-    return console.export_text()
-
-
-_WEB_FONT = re.compile(r',?\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)')
-
-
-def offline_svg(svg: str) -> str:
-    """An app screenshot that asks the internet for nothing.
-
-    Rich's SVG names its font by ``local(...)`` and then by a CDN address; a talk machine off
-    the network would wait for it, then draw with a fallback. The CDN addresses go; the local
-    names stay, and the family falls back to the machine's own monospace.
-    """
-    svg = _WEB_FONT.sub("", svg)
-    return svg.replace('local("FiraCode-Regular")', 'local("Fira Code"), local("FiraCode-Regular")')
-
-
-async def _svg(
-    store: TraceStore, path: Path, size: tuple[int, int], view: str, lang: str = "en"
-) -> None:
-    from tui.app.cookline import CooklineApp
-
-    app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [], autoplay=False, lang=lang)
-    async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        if view != "threads":
-            await pilot.press({"cores": "c", "coroutines": "a"}[view])
-            await pilot.pause()
-        path.write_text(offline_svg(app.export_screenshot()), encoding="utf-8")
-
-
-def write(
-    store: TraceStore,
-    path: str | Path,
-    fmt: str,
-    *,
-    width: int = 120,
-    height: int = 36,
-    view: str = "threads",
-    lang: str = "en",
-) -> Path:
+def save(store: TraceStore, path: str | Path) -> Path:
     out = Path(path)
-    if fmt == "chrome":
-        out.write_text(json.dumps(chrome(store), ensure_ascii=False), encoding="utf-8")
-    elif fmt == "txt":
-        out.write_text(text(store, width, lang), encoding="utf-8")
-    elif fmt == "svg":
-        asyncio.run(_svg(store, out.resolve(), (width, height), view, lang))
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
+    out.write_text(json.dumps(chrome(store), ensure_ascii=False), encoding="utf-8")
     return out

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from scenarios.kitchen.menu import BY_ID
+from tui.trace.lanes import VIEWS
 
 BUNDLED = Path(__file__).parent.parent / "decks"
 RECORDINGS = Path(__file__).parent.parent / "recordings"
-VIEWS = ("threads", "cores", "coroutines")
 
 
 class DeckError(Exception):

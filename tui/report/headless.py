@@ -234,3 +234,12 @@ def view(store: TraceStore, width: int, lang: str = "en") -> RenderableType:
 def show(store: TraceStore, console: Console | None = None, lang: str = "en") -> None:
     console = console or Console()
     console.print(view(store, console.width, lang))
+
+
+def text(store: TraceStore, width: int = 120, lang: str = "en") -> str:
+    """The headless view as plain text, without colour codes (``cookline export --format txt``)."""
+    import io
+
+    console = Console(width=width, file=io.StringIO(), color_system=None, record=True)
+    show(store, console, lang)
+    return console.export_text()

@@ -6,7 +6,6 @@ something changed or the clock moved; the collector thread never touches a widge
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,18 +14,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
 
-from scenarios.supervisor.runner import Run
-from scenarios.wire import Kind, Reason, State
+from tui.app import panels
+from tui.app.messages import BackToTour, CursorMoved, LanguageChanged, Panned
+from tui.app.panels import Moment
+from tui.app.sources import Host, Source
 from tui.app.widgets.gantt import Gantt
 from tui.app.widgets.key_bar import KeyBar
 from tui.app.widgets.text_panel import TextPanel
-from tui.report import glyphs, headless
-from tui.report.headless import seconds
-from tui.trace.store import TraceStore
 from tui.trace.timeline import Timeline
-
-Restart = Callable[[], tuple[Run, TraceStore]]
-"""Starts the same scenario again: a new run feeding a new store."""
 
 TICK = 1 / 10
 """Redraw rate: 10 Hz keeps a live Gantt smooth and the UI near a tenth of a core."""
@@ -36,7 +31,7 @@ SIDE_EVERY = 250_000_000
 
 
 class RunScreen(Screen[None]):
-    """Lanes of one run: ``run`` is None for a replay."""
+    """Lanes of one run, from a :class:`Source`: a live run, a recording, or a fed store."""
 
     # The key bar shows the keys a first-time viewer needs; ``?`` lists them all.
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -66,11 +61,9 @@ class RunScreen(Screen[None]):
 
     def __init__(
         self,
-        store: TraceStore,
+        source: Source,
+        host: Host,
         *,
-        run: Run | None = None,
-        restart: Restart | None = None,
-        record: str | None = None,
         autoplay: bool = True,
         lang: str = "en",
         caption: str | tuple[str, str] = "",
@@ -78,17 +71,17 @@ class RunScreen(Screen[None]):
         view: str = "threads",
     ) -> None:
         super().__init__()
-        self.store = store
+        self.source = source
+        self.host = host
+        """The clock, the machine-load reader and where to tell a saved recording: the app's."""
+        self.store = store = source.store
         self.caption = (caption, caption) if isinstance(caption, str) else caption
         """Shown first in the header, in English and Japanese: a talk's step ("3/10 · …")."""
         self.present = present
         self.first_view = view
-        self.run = run
-        self.restart = restart
-        self.record = record
         self.lang = lang
         self.timeline = Timeline()
-        self.live = run is not None
+        self.live = source.live
         lo, hi = store.bounds()
         if not self.live:
             self.timeline.follow = False
@@ -108,8 +101,8 @@ class RunScreen(Screen[None]):
         self._figures_key: tuple[object, ...] = ()
         self._side_mark: int | None = None
         self._side_events = 0
-        self.saved: str | None = None
-        """Where the run was recorded, once it was."""
+        self._told: str | None = None
+        """The recording the app was told about."""
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -133,7 +126,7 @@ class RunScreen(Screen[None]):
         return self.query_one(Gantt)
 
     def on_mount(self) -> None:
-        self._last_tick = self.app.clock()  # type: ignore[attr-defined]
+        self._last_tick = self.host.clock()
         if self.present:  # on a projector: tall lanes (see compose) in high contrast
             self.add_class("-present")
         self.gantt.view = self.first_view
@@ -157,36 +150,27 @@ class RunScreen(Screen[None]):
         self.stop_run("the app was closed")
 
     def stop_run(self, why: str) -> None:
-        """Stop the worker tree, keeping what was recorded (and saying where, at exit)."""
-        if self.run is not None and not self.run.finished:
-            self.run.stop(why)
-            self.run.wait(10)
-        self._save()
-
-    def _save(self) -> None:
-        if self.record and self.saved is None and self.store.events:
-            from tui.formats import recording
-
-            recording.save(self.store, self.record)
-            self.saved = self.record
-            note = f"recorded {self.store.events:,} events to {self.record}"
-            # said in the figures (a toast would cover the lanes) and again once the app exits
-            self.app.exit_notes.append(note)  # type: ignore[attr-defined]
-            self._figures_key = ()
+        """Stop the source (a run's worker tree), keeping what was recorded; the app says
+        where once its terminal is back."""
+        self.source.stop(why)
+        saved = self.source.saved
+        if saved is not None and saved != self._told:
+            self._told = saved
+            self.host.noted(f"recorded {self.store.events:,} events to {saved}")
+            self._figures_key = ()  # the figures say so too (a toast would cover the lanes)
 
     # -- time ---------------------------------------------------------------------------------
 
     def now(self) -> int:
         """The instant the chart shows as "now", in ns since the run's time zero."""
         if self.live:
-            assert self.run is not None
-            if not self.run.finished:
-                return max(0, self.app.clock() - self.store.t0)  # type: ignore[attr-defined]
+            if self.source.growing:
+                return max(0, self.host.clock() - self.store.t0)
             return self.store.bounds()[1]
         return self.timeline.position
 
     def _tick(self) -> None:
-        clock = self.app.clock()  # type: ignore[attr-defined]
+        clock = self.host.clock()
         dt = clock - self._last_tick
         self._last_tick = clock
         tl = self.timeline
@@ -198,7 +182,7 @@ class RunScreen(Screen[None]):
             if tl.position >= hi:
                 tl.playing = False
                 self.refresh_bindings()
-        if self.live and self.run is not None and not self.run.finished:
+        if self.growing:
             moved = True
         self._refresh(force=moved, tick=True)
 
@@ -222,40 +206,37 @@ class RunScreen(Screen[None]):
         now = self.now()
         start, end = self.timeline.window(lo, hi, now)
         gantt.set_window(start, end, self.horizon(), origin=lo)
-        if tick and self.growing and self._side_mark is not None:
-            # a live run's text moves at 4 Hz, the lanes at 10: the header and the figures are
-            # redrawn together, at the same instant, so they never disagree; repainting the
-            # side panel every frame was a third of the UI's CPU while streaming (measured)
-            clock = self.app.clock()  # type: ignore[attr-defined]
-            if clock - self._side_mark < SIDE_EVERY and self._side_events:
-                return
-        self._side_mark = self.app.clock()  # type: ignore[attr-defined]
+        # a live run's text moves at 4 Hz, the lanes at 10: the header and the figures are
+        # redrawn together, at the same instant, so they never disagree; repainting the side
+        # panel every frame was a third of the UI's CPU while streaming (measured)
+        recent = self._side_mark is not None and self.host.clock() - self._side_mark < SIDE_EVERY
+        if tick and self.growing and recent and self._side_events:
+            return
+        self._side_mark = self.host.clock()
         self._side_events = self.store.events
         self._update_side(now)
 
     @property
     def growing(self) -> bool:
         """A live run still going: its store holds only the past, and grows."""
-        return self.live and self.run is not None and not self.run.finished
+        return self.live and self.source.growing
+
+    def moment(self, now: int | None = None) -> Moment:
+        """What the panels read: the clock shown, live or not, the language."""
+        return Moment(self.now() if now is None else now, self.live, self.growing, self.lang)
 
     def horizon(self) -> int | None:
-        """Where what is shown stops (None: the whole store): a replay's clock hides its future,
-        a live run's now ends its open spans; a finished live run shows everything."""
-        if self.live and not self.growing:
-            return None
-        return self.now()
-
-    def _ended_by(self, now: int) -> bool:
-        """Has the run's end been reached, at the clock shown?"""
-        if not self.store.end:
-            return False
-        return self.live or now >= self.store.bounds()[1]
+        """Where what is shown stops (None: the whole store): see :attr:`Moment.horizon`."""
+        return self.moment().horizon
 
     # -- panels -------------------------------------------------------------------------------
 
     def _update_side(self, now: int) -> None:
-        self._panel("run-header").content = self._header(now)
-        clock = self.app.clock() / 1e9  # type: ignore[attr-defined]
+        at = self.moment(now)
+        width = self.size.width or 10_000
+        header = panels.header(self.store, at, self.timeline, self.gantt.view, self.caption, width)
+        self._panel("run-header").content = header
+        clock = self.host.clock() / 1e9
         if clock - self._rate_mark[0] >= 0.5:
             prev_t, prev_n = self._rate_mark
             if prev_t != float("-inf"):
@@ -264,78 +245,29 @@ class RunScreen(Screen[None]):
         if clock - self._load_mark >= 0.5 or self._figures_due:
             self._figures_due = False
             self._load_mark = clock
-            self._load = self.app.load()  # type: ignore[attr-defined]
+            self._load = self.host.load()
         # the figures read the clock the header and the chart read: recomputed when it moves
-        key = (now, self.store.version, tuple(self._load), self.lang)
+        key = (now, self.store.version, tuple(self._load), self.lang, self.source.saved)
         if key != self._figures_key:
             self._figures_key = key
-            self._figures_text = self._figures(now)
-        self._panel("side").content = self._side(now)
+            # the peak sweeps every span: once the clock stands still, not at every frame
+            moving = self.growing or (not self.live and self.timeline.playing)
+            figures = panels.stats(self.store, at, moving, self.source.saved, self._events_rate)
+            self._figures_text = Text.assemble(figures, "\n\n", panels.meters(self._load))
+        g = self.gantt
+        readout = panels.readout(self.store, g.lanes, g.cursor, g.selected, at.horizon)
+        readout.rstrip()
+        top = Text.assemble(self._figures_text, "\n", readout, "\n\n")
+        side = self._panel("side")
+        width = side.content_region.width
+        told = panels.narration(self.store, at, self.app.console, width, self._lines_left(top))
+        side.content = Text.assemble(top, told)
         banner = self._panel("banner")
-        text = self._banner(now)
+        text = panels.banner(self.store, at)
         if banner.display != (text is not None):  # restyling costs: only on a change
             banner.display = text is not None
         if text is not None:
             banner.content = text
-
-    def _header(self, now: int) -> Text:
-        h = self.store.header
-        m = h.get("machine", {})
-        ja = self.lang == "ja"
-        caption = self.caption[1] if ja and self.caption[1] else self.caption[0]
-        title = "" if caption else h.get("title_ja" if ja else "title", "") or h.get("title", "")
-        elapsed = seconds(max(0, now - self.store.bounds()[0]))
-        at_end = not self.timeline.playing and self.timeline.position >= self.store.bounds()[1]
-        if h.get("runs") and at_end:  # stacked runs, all shown: no replay to speak of
-            state = f"COMPARISON of {len(h['runs'])} runs"
-        elif self.live:
-            state = "LIVE" if self.growing else "ENDED"
-            if self.growing and not self.timeline.follow:
-                state = "LIVE view frozen"
-            state += f" {elapsed}"
-        else:
-            paused = "" if self.timeline.playing else " paused"
-            state = f"REPLAY {self.timeline.speed:g}×{paused} {elapsed}"
-            if h.get("runs"):
-                state = f"COMPARISON of {len(h['runs'])} runs · {state}"
-        gil = m.get("gil_enabled")
-        machine = (
-            f" │ Py {m.get('python', '?')} · GIL {'on' if gil else 'off'}"
-            f" · {m.get('cpus_used', '?')}/{m.get('cores', '?')} cores │ {self.gantt.view}"
-        )
-        # what gives way on a narrow terminal, first to last: the title, then the machine; the
-        # state (LIVE, REPLAY and the time) always shows
-        width = self.size.width or 10_000
-        short = " · ".join(caption.split(" · ")[1:]) or caption  # a talk's step without the deck
-        stages = (
-            (True, True, caption, True),
-            (False, True, caption, True),
-            (False, False, caption, True),
-            (False, False, short, True),
-            (False, False, short, False),
-        )
-        for with_title, with_machine, shown, with_id in stages:
-            t = Text(no_wrap=True, overflow="ellipsis")
-            if shown:
-                t.append(f" {shown} ", style="bold reverse")
-                t.append(" ")
-            if with_id or not shown:
-                t.append(f" {h.get('scenario', '?')} ", style="bold reverse")
-            if title and with_title:
-                t.append(f" {title}", style="bold")
-            t.append("  ")
-            t.append(state, style="bold")
-            if with_machine:
-                t.append(machine, style="dim")
-            if t.cell_len <= width:
-                break
-        return t
-
-    def _side(self, now: int) -> Text:
-        readout = self._readout()
-        readout.rstrip()
-        top = Text.assemble(self._figures_text, "\n", readout, "\n\n")
-        return Text.assemble(top, self._narration(now, self._lines_left(top)))
 
     def _lines_left(self, text: Text) -> int:
         """Rows of the side panel below ``text``, once wrapped to the panel's width."""
@@ -344,134 +276,9 @@ class RunScreen(Screen[None]):
         used = len(text.wrap(self.app.console, width))
         return max(2, side.content_region.height - used)
 
-    def _figures(self, now: int) -> Text:
-        return Text.assemble(self._stats(now), "\n\n", self._meters())
-
-    def _stats(self, now: int) -> Text:
-        if self.store.header.get("runs"):
-            return Text.assemble(
-                headless.stacked_note(), "\n", ("events ", "dim"), f"{self.store.events:,}"
-            )
-        # a replay counts what had happened by its clock; the peak sweeps every span: once
-        # the clock stands still (the run's end, a paused replay), not at every frame
-        upto = self.horizon()
-        moving = self.growing or (not self.live and self.timeline.playing)
-        s = self.store.summary(peak=not moving, cores=False, until=upto)
-        events = self.store.events if upto is None else self.store.events_until(upto)
-        t = Text()
-        t.append("wall ", style="dim")
-        t.append(f"{seconds(s.wall)}\n", style="bold")
-        t.append("CPU  ", style="dim")
-        t.append(f"{seconds(s.cpu)}\n", style="bold")
-        t.append("parallelism ", style="dim")
-        t.append(f"{s.parallelism:.2f}\n", style="bold")
-        t.append("most at once ", style="dim")
-        t.append(f"{s.max_running if not moving else '…'}\n", style="bold")
-        t.append("events ", style="dim")
-        t.append(f"{events:,}", style="bold")
-        if self.saved:
-            t.append(f"\nrecorded to {self.saved}", style="dim")
-        if self.growing:
-            lag = seconds(self.store.lag)
-            t.append(f"\n{self._events_rate:,.0f} events/s · lag {lag}", style="dim")
-        return t
-
-    def _meters(self) -> Text:
-        t = Text("machine load\n", style="dim")
-        for i, pct in enumerate(self._load):
-            filled = round(pct / 10)
-            t.append(f"cpu{i} ", style="dim")
-            t.append("█" * filled, style="green" if pct < 80 else "red")
-            t.append("░" * (10 - filled), style="dim")
-            t.append(f" {pct:3.0f}%\n")
-        return t
-
-    def _readout(self) -> Text:
-        g = self.gantt
-        cur = g.cursor
-        if cur is None:
-            return Text(_NO_CURSOR, style="dim")
-        t = Text(no_wrap=True, overflow="ellipsis")
-        t.append(f"cursor {seconds(cur - self.store.bounds()[0])}\n", style="bold")
-        horizon = self.horizon()
-        for i, lane in enumerate(g.lanes[:14]):
-            mark = "▶" if g.selected == i else " "
-            name = glyphs.cut(lane.title, 12).ljust(12)
-            if horizon is not None and cur > horizon:  # a replay's future is not told either
-                t.append(f"{mark}{name} …\n", style="dim")
-                continue
-            if lane.actor is None:
-                assert lane.core is not None
-                owner = self.store.core_buckets(lane.core, cur, cur + 1, 1)[0]
-                who = self.store.actors[owner].name if owner >= 0 else "idle"
-                t.append(f"{mark}{name} {who}\n")
-                continue
-            span = self.store.state_at(self.store.actors[lane.actor], cur)
-            if span is None:
-                t.append(f"{mark}{name} —\n", style="dim")
-                continue
-            word = State(span.state).name.lower()
-            if span.state == State.WAITING and span.reason:
-                word += f" ({Reason(span.reason).name.lower()})"
-            extra = f" core {span.core}" if span.core >= 0 and span.state == State.RUNNING else ""
-            if span.label:
-                extra += f" “{span.label}”"
-            t.append(f"{mark}{name} ", style="bold" if mark == "▶" else "")
-            look = glyphs.STYLE.get(glyphs.LOOK.get(span.state, ""), "")
-            t.append(f"{word}{extra}\n", style=look)
-        return t
-
-    def _narration(self, now: int, room: int = 8) -> Text:
-        """The cues told by now, the newest last; older ones give way when the panel is short."""
-        lo = self.store.bounds()[0]
-        width = max(1, self._panel("side").content_region.width)
-        shown = self.store.story([c for c in self.store.cues if c[0] <= now])[-6:]
-        while True:
-            t = Text("narration\n", style="dim")
-            for k, (ct, _, en, ja) in enumerate(shown):
-                text = ja if self.lang == "ja" and ja else en
-                style = "bold" if k == len(shown) - 1 else "dim"
-                t.append(f"{seconds(ct - lo):>7} ", style="dim")
-                t.append(f"{text}\n", style=style)
-            if len(shown) <= 1 or len(t.wrap(self.app.console, width)) <= room:
-                return t
-            shown = shown[1:]
-
-    def _banner(self, now: int) -> Text | None:
-        """What went wrong, once the clock shown has reached it: the outcome and each error's
-        own last line (the exception a cook raised), wrapped, never cut."""
-        end = self.store.end
-        horizon = self.horizon()
-        errors = [
-            (self.store.actors[a].name, text.strip().splitlines()[-1])
-            for t, a, text in self.store.errors
-            if text.strip() and (horizon is None or t <= horizon)
-        ]
-        lines: list[str] = []
-        if end and end.get("outcome") not in (None, "done") and self._ended_by(now):
-            lines.append(f"× {end['outcome']}: {end.get('message', '')}")
-        failed = [
-            a.name
-            for a in self.store.actors
-            if len(a)
-            and a.kind == Kind.THREAD
-            and (i := self.store.visible(a, horizon)) >= 0
-            and a.state[i] == State.FAILED
-        ]
-        if failed and not lines:
-            lines.append(f"× failed: {', '.join(failed)}")
-        if not lines:
-            return None
-        seen: set[str] = set()
-        for who, last in errors[:3]:
-            if last not in seen and last not in lines[0]:
-                seen.add(last)
-                lines.append(f"  {who}: {last}")
-        return Text("\n".join(lines), style="bold")
-
     def _on_ended(self) -> None:
         # the header says ENDED and the banner what failed: no toast over the axis
-        self._save()
+        self.stop_run("the run ended")
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -486,7 +293,7 @@ class RunScreen(Screen[None]):
         if action in ("pause", "play", "freeze", "follow"):
             return action == self._space_action()
         if action == "again":
-            return not self.live or self.restart is not None
+            return not self.live or self.source.restartable
         return True
 
     def action_view(self, view: str) -> None:
@@ -501,10 +308,10 @@ class RunScreen(Screen[None]):
         self.timeline.pan(by, *self._bounds_now())
         self._refresh(force=True)
 
-    def on_gantt_panned(self, message: Gantt.Panned) -> None:
+    def on_panned(self, message: Panned) -> None:
         self.action_pan(message.by)
 
-    def on_gantt_cursor_moved(self, message: Gantt.CursorMoved) -> None:
+    def on_cursor_moved(self, message: CursorMoved) -> None:
         self.gantt.set_cursor(message.t, message.lane)
         self._refresh(force=True)
 
@@ -574,18 +381,17 @@ class RunScreen(Screen[None]):
 
     def action_language(self) -> None:
         self.lang = "ja" if self.lang == "en" else "en"
-        self.app.lang = self.lang  # type: ignore[attr-defined]
+        self.post_message(LanguageChanged(self.lang))
         self._refresh(force=True)
 
     def action_again(self) -> None:
-        if self.live and self.restart is not None:
+        if self.live and self.source.restartable:
             self.stop_run("run again")
-            run, store = self.restart()
+            source = self.source.again()
+            assert source is not None  # restartable
             again = RunScreen(
-                store,
-                run=run,
-                restart=self.restart,
-                record=self.record,
+                source,
+                self.host,
                 lang=self.lang,
                 caption=self.caption,
                 present=self.present,  # a talk's step stays a talk's step
@@ -601,7 +407,7 @@ class RunScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.stop_run("back to the tour")
-        self.app.show_tour()  # type: ignore[attr-defined]
+        self.post_message(BackToTour())
 
     def action_help(self) -> None:
         # the key list takes the figures' place: the chart keeps its width, axis and legend
@@ -611,6 +417,3 @@ class RunScreen(Screen[None]):
         else:
             self.app.action_show_help_panel()
             self.add_class("-help")
-
-
-_NO_CURSOR = "cursor: n / p or click"

@@ -9,7 +9,6 @@ while the time window pans.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import groupby
 from typing import ClassVar
 
@@ -19,64 +18,20 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Click, MouseScrollDown, MouseScrollLeft, MouseScrollRight, MouseScrollUp
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from scenarios.wire import FINAL_STATES, Kind, State
+from tui.app.messages import CursorMoved, Panned
 from tui.report import glyphs
 from tui.report.glyphs import ACTOR_COLOURS, GLYPH, PROCESS_ALIVE
 from tui.report.headless import seconds
+from tui.trace.lanes import Lane, empty_note, lanes_for
 from tui.trace.store import Actor, TraceStore
-
-VIEWS = ("threads", "cores", "coroutines")
 
 NAME_MAX = 48
 """The widest the name column grows on a wide terminal."""
-
-
-@dataclass(frozen=True)
-class Lane:
-    """One row: an actor's states, or a core's occupants, or a group heading."""
-
-    title: str
-    depth: int
-    actor: int | None = None
-    """Store index of the actor whose states fill the row."""
-    core: int | None = None
-    """For the cores view: which CPU."""
-    heading: bool = False
-    """A group row (the process of a thread, the thread of a task): drawn dimmer."""
-
-
-def lanes_for(store: TraceStore, view: str) -> list[Lane]:
-    """The rows of one view, in tree order."""
-    if view == "cores":
-        return [Lane(f"core {c}", 0, core=c) for c in store.cores()]
-    out: list[Lane] = []
-    for depth, a in store.ordered():
-        if view == "threads" and a.kind in (Kind.PROCESS, Kind.THREAD):
-            out.append(Lane(a.name, depth, actor=a.index, heading=a.kind == Kind.PROCESS))
-        elif view == "coroutines":
-            has_tasks = any(c.kind == Kind.TASK for c in store.children(a.index))
-            if a.kind == Kind.TASK:
-                out.append(Lane(a.name, 1, actor=a.index))
-            elif a.kind == Kind.THREAD and has_tasks:
-                title = a.name if "loop" in a.name else f"{a.name} (loop)"
-                out.append(Lane(title, 0, actor=a.index, heading=True))
-    return out
-
-
-def empty_note(store: TraceStore, view: str) -> str:
-    """What an empty view says instead of staying blank."""
-    if not store.actors:
-        return "no events yet"
-    if view == "coroutines":
-        return "no asyncio tasks in this run: t shows its threads"
-    if view == "cores":
-        return "no thread has run on a core yet"
-    return "no threads yet"
 
 
 class Gantt(ScrollView, can_focus=True):
@@ -123,21 +78,6 @@ class Gantt(ScrollView, can_focus=True):
 
     view: reactive[str] = reactive("threads")
     """Which lanes: ``threads``, ``cores`` or ``coroutines``."""
-
-    class CursorMoved(Message):
-        """The user put the cursor on a time (and maybe a lane) with the mouse."""
-
-        def __init__(self, t: int, lane: int | None) -> None:
-            super().__init__()
-            self.t = t
-            self.lane = lane
-
-    class Panned(Message):
-        """The user scrolled the time window; ``by`` is a fraction of its width."""
-
-        def __init__(self, by: float) -> None:
-            super().__init__()
-            self.by = by
 
     def __init__(
         self, store: TraceStore, *, name_width: int = 26, row_height: int = 1, id: str | None = None
@@ -280,7 +220,7 @@ class Gantt(ScrollView, can_focus=True):
     # -- keys and mouse ---------------------------------------------------------------------
 
     def action_pan(self, by: float) -> None:
-        self.post_message(self.Panned(by))
+        self.post_message(Panned(by))
 
     def on_click(self, event: Click) -> None:
         lane = self.lane_at(event.y)
@@ -290,13 +230,13 @@ class Gantt(ScrollView, can_focus=True):
         if t is None and lane is not None:
             t = self.cursor
         if t is not None:
-            self.post_message(self.CursorMoved(t, lane))
+            self.post_message(CursorMoved(t, lane))
 
     def _pan_or_scroll(self, by: float, event: MouseScrollDown | MouseScrollUp) -> None:
         if len(self.lanes) * self.row_height <= self.lane_rows or event.shift:
             event.stop()
             event.prevent_default()
-            self.post_message(self.Panned(by))
+            self.post_message(Panned(by))
 
     def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
         self._pan_or_scroll(0.1, event)
@@ -306,11 +246,11 @@ class Gantt(ScrollView, can_focus=True):
 
     def on_mouse_scroll_right(self, event: MouseScrollRight) -> None:
         event.stop()
-        self.post_message(self.Panned(0.1))
+        self.post_message(Panned(0.1))
 
     def on_mouse_scroll_left(self, event: MouseScrollLeft) -> None:
         event.stop()
-        self.post_message(self.Panned(-0.1))
+        self.post_message(Panned(-0.1))
 
     # -- rendering --------------------------------------------------------------------------
 

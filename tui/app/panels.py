@@ -1,0 +1,240 @@
+"""The run screen's text: header, figures, machine load, cursor readout, narration, banner.
+
+Pure functions of the store, the timeline, the clock shown and the language, returning Rich
+text, so each is tested without an app (``tests/test_panels.py``); the screen only decides
+when to redraw them and where they go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.text import Text
+
+from scenarios.wire import Kind, Reason, State
+from tui.report import glyphs, headless
+from tui.report.headless import seconds
+from tui.trace.lanes import Lane
+from tui.trace.store import TraceStore
+from tui.trace.timeline import Timeline
+
+NO_CURSOR = "cursor: n / p or click"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What a panel needs to know about the screen at the instant it is drawn."""
+
+    now: int
+    """The instant the chart calls now (ns since time zero)."""
+    live: bool
+    """The source is a run (finished or not), not a file."""
+    growing: bool
+    """A live run still going."""
+    lang: str = "en"
+
+    @property
+    def horizon(self) -> int | None:
+        """Where what is shown stops (None: the whole store): a replay's clock hides its
+        future, a live run's now ends its open spans; a finished live run shows everything."""
+        if self.live and not self.growing:
+            return None
+        return self.now
+
+
+def header(
+    store: TraceStore,
+    at: Moment,
+    timeline: Timeline,
+    view: str,
+    caption: tuple[str, str] = ("", ""),
+    width: int = 10_000,
+) -> Text:
+    """One line: the talk's step or the scenario, the state (LIVE, REPLAY… and the time) and
+    the machine. What gives way on a narrow terminal, first to last: the title, then the
+    machine; the state always shows."""
+    h = store.header
+    m = h.get("machine", {})
+    ja = at.lang == "ja"
+    shown_caption = caption[1] if ja and caption[1] else caption[0]
+    title = "" if shown_caption else h.get("title_ja" if ja else "title", "") or h.get("title", "")
+    elapsed = seconds(max(0, at.now - store.bounds()[0]))
+    at_end = not timeline.playing and timeline.position >= store.bounds()[1]
+    if h.get("runs") and at_end:  # stacked runs, all shown: no replay to speak of
+        state = f"COMPARISON of {len(h['runs'])} runs"
+    elif at.live:
+        state = "LIVE" if at.growing else "ENDED"
+        if at.growing and not timeline.follow:
+            state = "LIVE view frozen"
+        state += f" {elapsed}"
+    else:
+        paused = "" if timeline.playing else " paused"
+        state = f"REPLAY {timeline.speed:g}×{paused} {elapsed}"
+        if h.get("runs"):
+            state = f"COMPARISON of {len(h['runs'])} runs · {state}"
+    gil = m.get("gil_enabled")
+    machine = (
+        f" │ Py {m.get('python', '?')} · GIL {'on' if gil else 'off'}"
+        f" · {m.get('cpus_used', '?')}/{m.get('cores', '?')} cores │ {view}"
+    )
+    short = " · ".join(shown_caption.split(" · ")[1:]) or shown_caption  # the step, no deck
+    stages = (
+        (True, True, shown_caption, True),
+        (False, True, shown_caption, True),
+        (False, False, shown_caption, True),
+        (False, False, short, True),
+        (False, False, short, False),
+    )
+    for with_title, with_machine, shown, with_id in stages:
+        t = Text(no_wrap=True, overflow="ellipsis")
+        if shown:
+            t.append(f" {shown} ", style="bold reverse")
+            t.append(" ")
+        if with_id or not shown:
+            t.append(f" {h.get('scenario', '?')} ", style="bold reverse")
+        if title and with_title:
+            t.append(f" {title}", style="bold")
+        t.append("  ")
+        t.append(state, style="bold")
+        if with_machine:
+            t.append(machine, style="dim")
+        if t.cell_len <= width:
+            break
+    return t
+
+
+def stats(
+    store: TraceStore,
+    at: Moment,
+    moving: bool,
+    saved: str | None = None,
+    events_rate: float = 0.0,
+) -> Text:
+    """The measured figures as they stood at the clock shown. ``moving``: the clock moves
+    (live, or a replay playing), so the peak -- a sweep of every span -- waits until it stops."""
+    if store.header.get("runs"):
+        return Text.assemble(headless.stacked_note(), "\n", ("events ", "dim"), f"{store.events:,}")
+    upto = at.horizon
+    s = store.summary(peak=not moving, cores=False, until=upto)
+    events = store.events if upto is None else store.events_until(upto)
+    t = Text()
+    t.append("wall ", style="dim")
+    t.append(f"{seconds(s.wall)}\n", style="bold")
+    t.append("CPU  ", style="dim")
+    t.append(f"{seconds(s.cpu)}\n", style="bold")
+    t.append("parallelism ", style="dim")
+    t.append(f"{s.parallelism:.2f}\n", style="bold")
+    t.append("most at once ", style="dim")
+    t.append(f"{s.max_running if not moving else '…'}\n", style="bold")
+    t.append("events ", style="dim")
+    t.append(f"{events:,}", style="bold")
+    if saved:
+        t.append(f"\nrecorded to {saved}", style="dim")
+    if at.growing:
+        t.append(f"\n{events_rate:,.0f} events/s · lag {seconds(store.lag)}", style="dim")
+    return t
+
+
+def meters(load: Sequence[float]) -> Text:
+    """The whole machine's load per core: a busy laptop shows as such beside the chart."""
+    t = Text("machine load\n", style="dim")
+    for i, pct in enumerate(load):
+        filled = round(pct / 10)
+        t.append(f"cpu{i} ", style="dim")
+        t.append("█" * filled, style="green" if pct < 80 else "red")
+        t.append("░" * (10 - filled), style="dim")
+        t.append(f" {pct:3.0f}%\n")
+    return t
+
+
+def readout(
+    store: TraceStore,
+    lanes: Sequence[Lane],
+    cursor: int | None,
+    selected: int | None,
+    horizon: int | None,
+) -> Text:
+    """Each lane's state at the cursor, in the chart's own colours (a replay's future: …)."""
+    if cursor is None:
+        return Text(NO_CURSOR, style="dim")
+    t = Text(no_wrap=True, overflow="ellipsis")
+    t.append(f"cursor {seconds(cursor - store.bounds()[0])}\n", style="bold")
+    for i, lane in enumerate(lanes[:14]):
+        mark = "▶" if selected == i else " "
+        name = glyphs.cut(lane.title, 12).ljust(12)
+        if horizon is not None and cursor > horizon:  # a replay's future is not told either
+            t.append(f"{mark}{name} …\n", style="dim")
+            continue
+        if lane.actor is None:
+            assert lane.core is not None
+            owner = store.core_buckets(lane.core, cursor, cursor + 1, 1)[0]
+            who = store.actors[owner].name if owner >= 0 else "idle"
+            t.append(f"{mark}{name} {who}\n")
+            continue
+        span = store.state_at(store.actors[lane.actor], cursor)
+        if span is None:
+            t.append(f"{mark}{name} —\n", style="dim")
+            continue
+        word = State(span.state).name.lower()
+        if span.state == State.WAITING and span.reason:
+            word += f" ({Reason(span.reason).name.lower()})"
+        extra = f" core {span.core}" if span.core >= 0 and span.state == State.RUNNING else ""
+        if span.label:
+            extra += f" “{span.label}”"
+        t.append(f"{mark}{name} ", style="bold" if mark == "▶" else "")
+        look = glyphs.STYLE.get(glyphs.LOOK.get(span.state, ""), "")
+        t.append(f"{word}{extra}\n", style=look)
+    return t
+
+
+def narration(store: TraceStore, at: Moment, console: Console, width: int, room: int = 8) -> Text:
+    """The cues told by now, the newest last; older ones give way when ``room`` rows (at
+    ``width`` columns) cannot hold them all."""
+    lo = store.bounds()[0]
+    shown = store.story([c for c in store.cues if c[0] <= at.now])[-6:]
+    while True:
+        t = Text("narration\n", style="dim")
+        for k, (ct, _, en, ja) in enumerate(shown):
+            text = ja if at.lang == "ja" and ja else en
+            style = "bold" if k == len(shown) - 1 else "dim"
+            t.append(f"{seconds(ct - lo):>7} ", style="dim")
+            t.append(f"{text}\n", style=style)
+        if len(shown) <= 1 or len(t.wrap(console, max(1, width))) <= room:
+            return t
+        shown = shown[1:]
+
+
+def banner(store: TraceStore, at: Moment) -> Text | None:
+    """What went wrong, once the clock shown has reached it: the outcome and each error's own
+    last line (the exception a cook raised), wrapped, never cut. None: nothing went wrong."""
+    end = store.end
+    horizon = at.horizon
+    errors = [
+        (store.actors[a].name, text.strip().splitlines()[-1])
+        for t, a, text in store.errors
+        if text.strip() and (horizon is None or t <= horizon)
+    ]
+    lines: list[str] = []
+    ended = bool(end) and (at.live or at.now >= store.bounds()[1])
+    if ended and end.get("outcome") not in (None, "done"):
+        lines.append(f"× {end['outcome']}: {end.get('message', '')}")
+    failed = [
+        a.name
+        for a in store.actors
+        if len(a)
+        and a.kind == Kind.THREAD
+        and (i := store.visible(a, horizon)) >= 0
+        and a.state[i] == State.FAILED
+    ]
+    if failed and not lines:
+        lines.append(f"× failed: {', '.join(failed)}")
+    if not lines:
+        return None
+    seen: set[str] = set()
+    for who, last in errors[:3]:
+        if last not in seen and last not in lines[0]:
+            seen.add(last)
+            lines.append(f"  {who}: {last}")
+    return Text("\n".join(lines), style="bold")

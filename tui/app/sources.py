@@ -1,0 +1,154 @@
+"""Where a run screen's data comes from: a live run, a recording, or a store someone else feeds.
+
+The screens ask a :class:`Source` and never a runner: whether it still grows, how to stop it,
+how to have it again. So the live screen can be driven by a test or a benchmark that feeds a
+store by hand, with a pinned clock and no processes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from scenarios.kitchen.menu import BY_ID
+from scenarios.supervisor.runner import Run
+from tui.app.load import LoadSource, machine_load
+from tui.formats import recording
+from tui.runs import session
+from tui.trace.store import TraceStore
+
+
+def _nowhere(note: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Host:
+    """What the app lends its run screens: the clock, the machine-load reader, and where to
+    tell of a run recorded (said again once the terminal is back). A test pins all three."""
+
+    clock: Callable[[], int] = time.monotonic_ns
+    load: LoadSource = machine_load
+    noted: Callable[[str], None] = field(default=_nowhere)
+
+
+class Source(Protocol):
+    """One run's data, as a screen sees it."""
+
+    store: TraceStore
+
+    @property
+    def live(self) -> bool:
+        """Fed while it is watched (a run), not read from a finished file."""
+        ...
+
+    @property
+    def growing(self) -> bool:
+        """Still fed: its store holds only the past, and the chart's "now" is the clock."""
+        ...
+
+    @property
+    def saved(self) -> str | None:
+        """Where the run was recorded, once it was."""
+        ...
+
+    @property
+    def restartable(self) -> bool:
+        """:meth:`again` gives a new source."""
+        ...
+
+    def stop(self, why: str) -> None:
+        """Stop feeding and keep what was recorded; when it returns, nothing of it runs."""
+        ...
+
+    def again(self) -> Source | None:
+        """The same again from its start (a new run), or None where that means nothing."""
+        ...
+
+
+@dataclass(frozen=True)
+class LiveSpec:
+    """What ``cookline run`` asked for."""
+
+    scenario_id: str
+    scale: float = 1.0
+    cores: int | None = None
+    timeout: float = 60.0
+    stall: float = 5.0
+    record: str | None = None
+
+    def start(self) -> LiveRun:
+        return LiveRun(self)
+
+
+class LiveRun:
+    """A scenario's worker tree feeding a new store, recorded to ``spec.record`` when it ends."""
+
+    live = True
+    restartable = True
+
+    def __init__(self, spec: LiveSpec) -> None:
+        self.spec = spec
+        self.run: Run
+        self.run, self.store = session.start(
+            BY_ID[spec.scenario_id],
+            {"scale": spec.scale},
+            cores=spec.cores,
+            timeout=spec.timeout,
+            stall_after=spec.stall,
+        )
+        self.saved: str | None = None
+
+    @property
+    def growing(self) -> bool:
+        return not self.run.finished
+
+    def stop(self, why: str) -> None:
+        if not self.run.finished:
+            self.run.stop(why)
+            self.run.wait(10)
+        if self.spec.record and self.saved is None and self.store.events:
+            recording.save(self.store, self.spec.record)
+            self.saved = self.spec.record
+
+    def again(self) -> LiveRun:
+        return LiveRun(self.spec)
+
+
+class Replay:
+    """A finished run read from a file (or made by a comparison): nothing more will come."""
+
+    live = False
+    growing = False
+    restartable = False
+    saved = None
+
+    def __init__(self, store: TraceStore) -> None:
+        self.store = store
+
+    def stop(self, why: str) -> None:
+        return None
+
+    def again(self) -> None:
+        return None
+
+
+class Fed:
+    """A store that someone else fills while the screen watches, live, until ``stop``: a
+    benchmark's feeder, a test's hand-made batches."""
+
+    live = True
+    restartable = False
+    saved = None
+
+    def __init__(self, store: TraceStore) -> None:
+        self.store = store
+        self.growing = True
+
+    def stop(self, why: str) -> None:
+        self.growing = False
+
+    def again(self) -> None:
+        return None
