@@ -27,9 +27,22 @@ class Finished:
     result: RunResult
 
 
+Kitchen = Callable[..., Finished]
+"""The ``kitchen`` fixture: ``kitchen("one-knife", scale=0.2)`` runs a scenario for real."""
+
+
 def in_state(store: TraceStore, name: str, state: State) -> list[tuple[int, int]]:
     """The (start, end) of each span the actor called ``name`` spent in ``state``."""
     return [(sp.start, sp.end) for sp in store.spans(store.by_name(name)) if sp.state == state]
+
+
+def running(store: TraceStore, name: str) -> list[tuple[int, int]]:
+    return in_state(store, name, State.RUNNING)
+
+
+def values(store: TraceStore) -> dict[str, float]:
+    """The values a run sent (``probe.value``), by name."""
+    return {name: v for _, _, name, v in store.values}
 
 
 def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
@@ -118,7 +131,7 @@ def two_idle_cores() -> None:
 
 
 @pytest.fixture
-def kitchen() -> Iterator[Callable[..., Finished]]:
+def kitchen() -> Iterator[Kitchen]:
     """``kitchen("one-knife", scale=0.2)`` runs it for real; the tree must be gone afterwards."""
     runs: list[Run] = []
 

@@ -230,7 +230,7 @@ async def test_stepping_past_either_end_rings_and_keeps_the_cursor() -> None:
     app = replay_app("abc-async")
     async with app.run_test(size=SIZE) as pilot:
         gantt = app.screen.query_one(Gantt)
-        lo, hi = app.screen.store.bounds()  # type: ignore[attr-defined]
+        lo, hi = _screen(app).store.bounds()
         await pilot.press("n", "p")
         assert gantt.cursor == lo
         await pilot.press("p", "p")  # nothing before the first event: a bell, not a crash
@@ -254,6 +254,6 @@ async def test_a_cook_named_after_its_lane_appeared_is_shown_by_its_name() -> No
         gantt = app.screen.query_one(Gantt)
         assert [lane.title for lane in gantt.lanes] == ["Main thread"]
         store.ingest(array("q", [2, key, 3, 1, 0, 0]), [ActorDeclared(key, 1, 0, "Cook", 1, 1)])
-        app.screen._refresh(force=True)  # type: ignore[attr-defined]
+        _screen(app)._refresh(force=True)
         await pilot.pause()
         assert [lane.title for lane in gantt.lanes] == ["Cook"]

@@ -86,7 +86,9 @@ def test_chrome_export_round_trips_through_replay(tmp_path: Path) -> None:
     assert not back.cues or back.cues[0][2] != chrome_import.NOTE  # no "cannot show" note
 
 
-def test_a_viztracer_trace_opens_as_thread_lanes(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_viztracer_trace_opens_as_thread_lanes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     viztracer = pytest.importorskip("viztracer")
     import threading
 

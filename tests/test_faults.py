@@ -8,17 +8,18 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psutil
 import pytest
 
 from scenarios.kitchen.menu import get
 from scenarios.wire import State
-from tests.conftest import alive, wait_gone
+from tests.conftest import Kitchen, alive, wait_gone
 from tui.runs import session
 
 
-def test_a_scenario_that_raises_is_failed_with_its_traceback(kitchen) -> None:  # type: ignore[no-untyped-def]
+def test_a_scenario_that_raises_is_failed_with_its_traceback(kitchen: Kitchen) -> None:
     done = kitchen("burnt-dish", scale=0.2)
     assert done.result.outcome == "failed"
     assert "the dish is burnt" in done.result.message
@@ -46,7 +47,7 @@ def test_a_worker_killed_from_outside_is_shown_as_killed() -> None:
     assert wait_gone(run.seen_pids) == []
 
 
-def test_a_hang_past_the_time_limit_is_stopped(kitchen) -> None:  # type: ignore[no-untyped-def]
+def test_a_hang_past_the_time_limit_is_stopped(kitchen: Kitchen) -> None:
     t = time.monotonic()
     done = kitchen("frozen-cook", scale=0.2, timeout=1.5, stall_after=60)
     assert done.result.outcome == "timeout"
@@ -54,13 +55,13 @@ def test_a_hang_past_the_time_limit_is_stopped(kitchen) -> None:  # type: ignore
     assert done.store.events > 0 and done.store.cues  # the events before the hang were kept
 
 
-def test_a_silent_hang_is_called_a_stall(kitchen) -> None:  # type: ignore[no-untyped-def]
+def test_a_silent_hang_is_called_a_stall(kitchen: Kitchen) -> None:
     done = kitchen("frozen-cook", scale=0.2, timeout=60, stall_after=1.0)
     assert done.result.outcome == "stalled"
     assert "no announced wait" in done.result.message
 
 
-def test_an_announced_long_wait_is_not_a_stall(kitchen) -> None:  # type: ignore[no-untyped-def]
+def test_an_announced_long_wait_is_not_a_stall(kitchen: Kitchen) -> None:
     done = kitchen("abc-sequential", scale=0.5, stall_after=0.5)
     assert done.result.ok, done.result.message
 
@@ -92,7 +93,7 @@ def _tree_of(pid: int, at_least: int, within: float = 20) -> set[int]:
     raise AssertionError(f"only {len(found)} worker processes appeared")
 
 
-def test_ctrl_c_stops_the_tree_and_still_prints(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_stops_the_tree_and_still_prints(tmp_path: Path) -> None:
     proc = _cookline(
         "run", "two-kitchens", "--headless", "--scale", "5", "--record", str(tmp_path / "cut.jsonl")
     )

@@ -18,6 +18,7 @@ from tests.conftest import DATA
 from tui.app.widgets.gantt import Gantt
 from tui.formats import recording
 from tui.report import glyphs
+from tui.trace import raster
 from tui.trace.lanes import lanes_for
 from tui.trace.store import TraceStore
 from tui.trace.timeline import Timeline
@@ -50,7 +51,7 @@ def _direct(
     shown = glyphs.shown_cells(start, end, cells, now)
     for lane in lanes_for(store, "threads"):
         assert lane.actor is not None
-        row = store.buckets(store.actors[lane.actor], start, end, cells, now)
+        row = raster.buckets(store, store.actors[lane.actor], start, end, cells, now)
         out.append(row[:shown] + [-2] * (cells - shown))
     return out
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from rich.console import Console
+from textual.pilot import Pilot
 
 from tests.apps import CLOCK, LOAD, deck_app, replay_app
 from tests.conftest import DATA
@@ -20,6 +22,7 @@ from tui.app.screens.run import RunScreen
 from tui.app.screens.tour import TourScreen
 from tui.app.sources import Fed
 from tui.app.widgets.gantt import Gantt
+from tui.app.widgets.text_panel import TextPanel
 from tui.formats import deck, recording
 from tui.report import headless
 from tui.report.headless import seconds
@@ -35,10 +38,10 @@ def _screen(app: CooklineApp) -> RunScreen:
 
 
 def _text(screen: RunScreen, panel: str) -> str:
-    return screen.query_one(f"#{panel}").content.plain  # type: ignore[attr-defined]
+    return screen.query_one(f"#{panel}", TextPanel).content.plain
 
 
-async def _at(pilot, screen: RunScreen, t: int) -> None:  # type: ignore[no-untyped-def]
+async def _at(pilot: Pilot[int], screen: RunScreen, t: int) -> None:
     screen.timeline.position = t
     screen._refresh(force=True)
     await pilot.pause()
@@ -93,7 +96,7 @@ async def test_axis_starts_where_the_window_does_and_zoom_out_stops_at_the_run()
         first = float(labels[0])
         assert start_ms <= first * (1 if labels[1] == "ms" else 1000) <= start_ms + 20
         await pilot.press(*["minus"] * 40)
-        assert (g.start, g.end) == app.screen.store.bounds()  # type: ignore[attr-defined]
+        assert (g.start, g.end) == _screen(app).store.bounds()
 
 
 async def test_legend_is_drawn_with_the_lanes_own_styles() -> None:
@@ -216,7 +219,7 @@ def test_table_verdicts_are_never_cut() -> None:
     assert "parallelism" in text and "concurrency" in text and "…" not in text
 
 
-def test_svg_export_asks_the_internet_for_nothing_and_speaks_the_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_svg_export_asks_the_internet_for_nothing_and_speaks_the_language(tmp_path: Path) -> None:
     out = tmp_path / "k.svg"
     screenshot.save(recording.load(DATA / "one-knife.jsonl"), out, lang="ja")
     svg = out.read_text()
@@ -224,7 +227,7 @@ def test_svg_export_asks_the_internet_for_nothing_and_speaks_the_language(tmp_pa
     assert "一本の包丁" in svg
 
 
-def test_compare_record_says_where_it_recorded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_compare_record_says_where_it_recorded(tmp_path: Path) -> None:
     out = tmp_path / "c.jsonl"
     args = ["compare", "io", "--headless", "--scale", "0.2", "--record", str(out)]
     done = subprocess.run(

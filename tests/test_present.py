@@ -70,7 +70,9 @@ async def test_tall_lanes_take_two_lines_each() -> None:
         ('[[step]]\ntitle = "a"\nscenario = "one-knife"\nspeed = 2\n', "unknown field 'speed'"),
     ],
 )
-def test_bad_decks_are_one_line(tmp_path: Path, capsys, content: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_decks_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, expected: str
+) -> None:
     f = tmp_path / "deck.toml"
     f.write_text(content)
     assert cli.main(["present", str(f)]) == 2
@@ -78,7 +80,7 @@ def test_bad_decks_are_one_line(tmp_path: Path, capsys, content: str, expected: 
     assert err.count("\n") == 1 and expected in err, err
 
 
-def test_an_unknown_deck_name_lists_the_bundled_ones(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_deck_name_lists_the_bundled_ones(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["present", "no-such-deck"]) == 2
     assert "kitchen-tour" in capsys.readouterr().err
 

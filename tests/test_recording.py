@@ -8,21 +8,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
-from tests.conftest import DATA
+from tests.conftest import DATA, Kitchen
 from tui.cli import main
 from tui.formats import recording
 from tui.report import headless
+from tui.trace.store import TraceStore
 
 
-def _render(store, width: int = 100) -> str:  # type: ignore[no-untyped-def]
-    console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    headless.show(store, console)
-    return console.export_text()
+def _render(store: TraceStore) -> str:
+    return headless.text(store, 100)
 
 
-def test_round_trip_keeps_every_span(kitchen, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_round_trip_keeps_every_span(kitchen: Kitchen, tmp_path: Path) -> None:
     done = kitchen("abc-threads", scale=0.1)
     path = tmp_path / "run.jsonl"
     recording.save(done.store, path)

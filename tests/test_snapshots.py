@@ -2,41 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 
 from tests.apps import deck_app, replay_app, tour_app
 from tui.app.screens.run import RunScreen
 
+SnapCompare = Callable[..., bool]
+"""pytest-textual-snapshot's fixture: compare the app's picture with the accepted one."""
 
-def test_tour(snap_compare) -> None:  # type: ignore[no-untyped-def]
+
+def test_tour(snap_compare: SnapCompare) -> None:
     """The tour: scenarios grouped by lesson, the first highlighted, its story on the right."""
     assert snap_compare(tour_app(), terminal_size=(120, 34))
 
 
-def test_threads_view_of_one_knife(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_threads_view_of_one_knife(snap_compare: SnapCompare) -> None:
     """Three cooks alternate running (solid) and ready (hatched) under one kitchen."""
     assert snap_compare(replay_app("one-knife"), terminal_size=(120, 30))
 
 
-def test_cores_view_of_two_kitchens(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_cores_view_of_two_kitchens(snap_compare: SnapCompare) -> None:
     """Two cores, each busy with a different kitchen's cook at the same time."""
     assert snap_compare(replay_app("two-kitchens"), press=["c"], terminal_size=(120, 30))
 
 
-def test_coroutines_view_of_potato_salad(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_coroutines_view_of_potato_salad(snap_compare: SnapCompare) -> None:
     """The microwave task waits while the mayonnaise task runs, under the loop's thread."""
     assert snap_compare(replay_app("potato-salad"), press=["a"], terminal_size=(120, 30))
 
 
-def test_paused_cursor_with_readout(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_paused_cursor_with_readout(snap_compare: SnapCompare) -> None:
     """After stepping 12 events, the cursor column and each lane's state at that instant."""
     assert snap_compare(replay_app("one-knife"), press=["n"] * 12, terminal_size=(120, 30))
 
 
-def test_narration_mid_scenario(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_narration_mid_scenario(snap_compare: SnapCompare) -> None:
     """Replay stopped halfway: lanes drawn up to the replay clock, narration up to then."""
 
-    async def halfway(pilot: Pilot) -> None:  # type: ignore[type-arg]
+    async def halfway(pilot: Pilot[int]) -> None:
         await pilot.pause()  # the run screen is the app's first: let it mount
         screen = pilot.app.screen
         assert isinstance(screen, RunScreen)
@@ -50,22 +55,22 @@ def test_narration_mid_scenario(snap_compare) -> None:  # type: ignore[no-untype
     )
 
 
-def test_failed_actor(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_failed_actor(snap_compare: SnapCompare) -> None:
     """Cook B's lane ends in the failed mark and the banner names the failure."""
     assert snap_compare(replay_app("burnt-dish"), terminal_size=(120, 30))
 
 
-def test_small_terminal(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_small_terminal(snap_compare: SnapCompare) -> None:
     """40x12: the side panel gives way and the lanes still show."""
     assert snap_compare(replay_app("one-knife"), terminal_size=(40, 12))
 
 
-def test_large_terminal(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_large_terminal(snap_compare: SnapCompare) -> None:
     """200x50: wider cells, the same story."""
     assert snap_compare(replay_app("one-knife"), terminal_size=(200, 50))
 
 
-def test_present_mode(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_present_mode(snap_compare: SnapCompare) -> None:
     """A talk's step: the step caption first in the header, lanes two lines tall on black."""
     from tui.formats import deck
 

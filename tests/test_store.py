@@ -6,6 +6,7 @@ from array import array
 from typing import Any
 
 from scenarios.wire import ActorDeclared, Kind, LabelText, Reason, Record, State
+from tui.trace import raster
 from tui.trace.store import Span, TraceStore
 
 MS = 1_000_000
@@ -59,10 +60,10 @@ def test_tree_order_and_labels() -> None:
 def test_buckets_take_the_dominant_state() -> None:
     store = _store()
     b = store.by_name("Cook B")
-    cells = store.buckets(b, 0, 15 * MS, 3)
+    cells = raster.buckets(store, b, 0, 15 * MS, 3)
     assert cells == [State.WAITING, State.RUNNING, State.RUNNING]
     a = store.by_name("Cook A")
-    assert store.buckets(a, 0, 15 * MS, 3)[:2] == [State.RUNNING, State.RUNNING]
+    assert raster.buckets(store, a, 0, 15 * MS, 3)[:2] == [State.RUNNING, State.RUNNING]
 
 
 def test_late_events_from_another_batch_are_put_in_time_order() -> None:
@@ -106,10 +107,10 @@ def test_prefix_sums_agree_with_the_span_walk() -> None:
     lo, hi = store.bounds()
     for a in store.actors[1:]:
         for cells in (40, 120):
-            fast = store._buckets_by_sums(a, lo, hi, cells, None)
-            slow = store._buckets_by_spans(a, lo, hi, cells, None)
+            fast = raster._by_sums(store, a, lo, hi, cells, None)
+            slow = raster._by_spans(store, a, lo, hi, cells, None)
             assert fast == slow, (a.name, cells)
-            assert store._buckets_few(a, lo, hi, cells, None) == fast  # the two sums agree
+            assert raster._few(store, a, lo, hi, cells, None) == fast  # the two sums agree
         s = store.summary().actors[a.index]
         walked = {st: 0 for st in State}
         for sp in store.spans(a):

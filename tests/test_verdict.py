@@ -10,7 +10,7 @@ from tui import cli
 from tui.runs import verdict
 
 
-def _series(plan):  # type: ignore[no-untyped-def]
+def _series(plan: list[verdict.Plan]) -> dict[str, verdict.Measured]:
     entries = verdict.run_series(plan)
     for e in entries:
         assert e.result.ok, (e.label, e.result.message)
@@ -18,14 +18,14 @@ def _series(plan):  # type: ignore[no-untyped-def]
     return {e.label: e for e in entries}
 
 
-def test_on_cpu_work_processes_beat_threads(two_idle_cores) -> None:  # type: ignore[no-untyped-def]
+def test_on_cpu_work_processes_beat_threads(two_idle_cores: None) -> None:
     runs = _series(verdict.compare_plan("cpu", 1.0))
     processes, threads = runs["processes"].wall_s, runs["threads"].wall_s
     parallel(processes <= 0.85 * threads, f"processes {processes:.2f} s vs threads {threads:.2f} s")
     assert runs["threads"].summary().parallelism <= 1.3  # the GIL: one knife for four cooks
 
 
-def test_on_io_work_asyncio_and_threads_beat_sequential(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_on_io_work_asyncio_and_threads_beat_sequential(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["compare", "io", "--headless", "--scale", "0.5", "--width", "100"]) == 0
     out = capsys.readouterr().out
     walls = {}

@@ -16,6 +16,7 @@ from rich.text import Text
 from scenarios.wire import Kind, Reason, State
 from tui.report import glyphs, headless
 from tui.report.headless import seconds
+from tui.trace import raster
 from tui.trace.lanes import Lane
 from tui.trace.store import TraceStore
 from tui.trace.timeline import Timeline
@@ -169,7 +170,7 @@ def readout(
             continue
         if lane.actor is None:
             assert lane.core is not None
-            owner = store.core_buckets(lane.core, cursor, cursor + 1, 1)[0]
+            owner = raster.core_buckets(store, lane.core, cursor, cursor + 1, 1)[0]
             who = store.actors[owner].name if owner >= 0 else "idle"
             t.append(f"{mark}{name} {who}\n")
             continue

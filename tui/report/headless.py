@@ -13,6 +13,7 @@ from rich.text import Text
 from scenarios.wire import Kind, State
 from tui.report import glyphs
 from tui.report.glyphs import GLYPH
+from tui.trace import raster
 from tui.trace.store import Summary, TraceStore
 
 GLYPHS = {st: (GLYPH[st], glyphs.STYLE[look]) for st, look in glyphs.LOOK.items()}
@@ -57,7 +58,7 @@ def lane(
     ``now``: the row as it stood at that instant (cells after it blank), as the app draws it.
     """
     a = store.actors[actor_index]
-    states = store.buckets(a, start, end, cells, now)
+    states = raster.buckets(store, a, start, end, cells, now)
     shown = glyphs.shown_cells(start, end, cells, now)
     states[shown:] = [-1] * (cells - shown)
     text = Text()

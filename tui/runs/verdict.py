@@ -59,12 +59,15 @@ class Measured:
         return self.store.summary()
 
 
+Plan = tuple[str, str, dict[str, float], int | None]
+"""One run of a series: (label, scenario id, parameters, cores)."""
+
 Progress = Callable[[int, int, str], None]
 """Told (done so far, how many, what runs now) before each run."""
 
 
 def run_series(
-    plan: list[tuple[str, str, dict[str, float], int | None]],
+    plan: list[Plan],
     *,
     timeout: float = 60.0,
     progress: Progress | None = None,
@@ -89,7 +92,7 @@ def run_series(
     return out
 
 
-def compare_plan(kind: str, scale: float) -> list[tuple[str, str, dict[str, float], int | None]]:
+def compare_plan(kind: str, scale: float) -> list[Plan]:
     if kind == "cooks":
         return [
             (f"{n} cook{'s' if n > 1 else ''}", "many-cooks", {"scale": scale, "cooks": n}, None)
@@ -204,7 +207,7 @@ def merge(kind: str, entries: list[Measured]) -> TraceStore:
     return merged
 
 
-def table_plan(scale: float) -> list[tuple[str, str, dict[str, float], int | None]]:
+def table_plan(scale: float) -> list[Plan]:
     plan = []
     for procs in (1, 2):
         for threads in (1, 2):

@@ -1,8 +1,9 @@
-"""The trace store: one per run, fed by the collector (live) or a recording (replay).
+"""The trace store: one per run, fed by the collector (live), a loader (replay) or a merge.
 
 Per actor, the state events live in parallel compact arrays (8 + 1 + 1 + 2 + 4 bytes an event),
 not one Python object per event, so a long run stays small and a time query is a binary search.
-Times are nanoseconds since the run's time zero.
+Times are nanoseconds since the run's time zero. Every writer comes through one door (README,
+"Architecture"); the cells a view draws are ``raster``'s, the figures ``summary``'s.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import accumulate, compress
 from operator import mul, sub
 from typing import Any
@@ -39,6 +39,7 @@ from scenarios.wire import (
     T,
     Value,
 )
+from tui.trace.summary import Summary, most_running, summarise
 
 
 @dataclass
@@ -222,34 +223,6 @@ class Span:
     label: str
 
 
-@dataclass(frozen=True)
-class ActorSummary:
-    actor: Actor
-    running: int
-    ready: int
-    waiting: int
-    first: int
-    last: int
-    final: State | None
-
-
-@dataclass(frozen=True)
-class Summary:
-    """The run's measured figures, all in ns but ``parallelism`` and ``max_running``."""
-
-    wall: int
-    """From the first state event to the last."""
-    cpu: int
-    """Running time summed over thread actors (CPU work belongs to threads)."""
-    parallelism: float
-    """``cpu / wall``: 1 means one core's worth of work at a time."""
-    max_running: int
-    """Most thread actors running at one instant."""
-    per_core: dict[int, int]
-    """Busy (running) time per CPU core."""
-    actors: list[ActorSummary]
-
-
 class TraceStore:
     """Everything one run produced, in the shape every view reads.
 
@@ -288,7 +261,6 @@ class TraceStore:
         self._bounds_key: tuple[int, int] = (-1, -1)
         self._cores: set[int] = set()
         self._cores_upto: dict[int, int] = {}
-        self._peak: tuple[tuple[int, int | None], int] = ((-1, None), 0)
 
     @property
     def events(self) -> int:
@@ -507,30 +479,6 @@ class TraceStore:
             )
         return out
 
-    def buckets(
-        self, actor: Actor, start: int, end: int, n: int, open_end: int | None = None
-    ) -> list[int]:
-        """The dominant state (most time) of each of ``n`` equal slices of ``[start, end)``.
-
-        -1 where the actor did not exist. ``open_end`` is the instant the view calls now: an
-        unfinished last span runs to it, and events after it are not there yet (a replay hides
-        its future, so a cell is the same whether the file holds the rest of the run or not).
-
-        When the window holds many more events than cells, the answer comes from prefix sums
-        (two binary searches a cell), so a frame costs the same at ten thousand events as at
-        ten million.
-        """
-        if n <= 0 or end <= start or not len(actor):
-            return [-1] * n
-        ts = actor.t
-        inside = bisect_left(ts, end) - bisect_right(ts, start)
-        with self.lock:  # the collector may be appending to these very arrays
-            if inside <= max(n // 2, 64):  # measured: where the walk beats the sums
-                return self._buckets_by_spans(actor, start, end, n, open_end)
-            if n <= 16:  # a live frame's few new cells: numpy's fixed cost would dominate
-                return self._buckets_few(actor, start, end, n, open_end)
-            return self._buckets_by_sums(actor, start, end, n, open_end)
-
     @staticmethod
     def visible(actor: Actor, open_end: int | None) -> int:
         """Index of the last event at or before ``open_end`` (-1: none yet)."""
@@ -541,224 +489,6 @@ class TraceStore:
     def events_until(self, t: int) -> int:
         """How many state events had happened by instant ``t``."""
         return sum(bisect_right(a.t, t) for a in self.actors)
-
-    def _open_end(self, open_end: int | None) -> int:
-        """Where a last, unfinished span ends: a live run's now, or the last event."""
-        return self.bounds()[1] if open_end is None else open_end
-
-    def _buckets_by_spans(
-        self, actor: Actor, start: int, end: int, n: int, open_end: int | None
-    ) -> list[int]:
-        """Walk the events in the window: a cell wholly inside one span takes its state at
-        once; only the cells a span boundary cuts weigh their parts."""
-        out = [-1] * n
-        ts, st = actor.t, actor.state
-        width = (end - start) / n
-        last = self.visible(actor, open_end)
-        stop = self._open_end(open_end)
-        partial: dict[int, dict[int, float]] = {}
-        lo_i = max(0, bisect_right(ts, start) - 1)
-        hi_i = min(last, bisect_left(ts, end))
-        for k in range(lo_i, hi_i + 1):
-            state = st[k]
-            a = ts[k]
-            b = ts[k + 1] if k < last else max(stop, a)
-            if state in FINAL_STATES:
-                b = a + width  # the end mark, not a lane of "done"
-            at = a
-            a, b = max(a, start), min(b, end)
-            if b <= a:
-                if state == State.FAILED and start <= at < end:  # the instant, not the clamp
-                    b = a + 1
-                else:
-                    continue
-            ca = (a - start) / width
-            cb = (b - start) / width
-            i, j = int(ca), min(n - 1, int(cb - 1e-9))
-            if i == j:
-                w = partial.setdefault(i, {})
-                w[state] = w.get(state, 0.0) + (cb - ca)
-                continue
-            if ca > i:
-                w = partial.setdefault(i, {})
-                w[state] = w.get(state, 0.0) + (i + 1 - ca)
-                i += 1
-            if cb < j + 1:
-                w = partial.setdefault(j, {})
-                w[state] = w.get(state, 0.0) + (cb - j)
-                j -= 1
-            out[i : j + 1] = [state] * (j + 1 - i)
-        for c, w in partial.items():
-            if out[c] != -1 and out[c] != State.FAILED:
-                continue  # wholly covered by one span: that state fills it
-            out[c] = State.FAILED if State.FAILED in w else max(w, key=w.__getitem__)
-        return out
-
-    def _life(self, actor: Actor, open_end: int | None) -> tuple[int, int | None, int, int, int]:
-        """For the prefix-sum paths: the last visible index (-1: none yet), the final state (or
-        None), where the last span stops, the first event, and when it stopped being ``new``."""
-        actor.derive()
-        last = min(actor.derived - 1, self.visible(actor, open_end))
-        if last < 0:
-            return last, None, 0, 0, 0
-        final = actor.state[last] if actor.state[last] in FINAL_STATES else None
-        stop = actor.t[last] if final is not None else self._open_end(open_end)
-        first = actor.t[0]
-        alive = actor.t[1] if actor.state[0] == State.NEW and last > 0 else first
-        return last, final, stop, first, alive
-
-    def _buckets_few(
-        self, actor: Actor, start: int, end: int, n: int, open_end: int | None
-    ) -> list[int]:
-        """The prefix-sum answer in plain Python, for a handful of cells.
-
-        Measured: 12 µs for 4 cells where the numpy path takes 175 µs; past ~16 cells numpy
-        wins. Same rules as :meth:`_buckets_by_sums`.
-        """
-        last, final, stop, first, alive = self._life(actor, open_end)
-        if last < 0:
-            return [-1] * n
-        ts, st, cr, cw = actor.t, actor.state, actor.cum_run, actor.cum_wait
-        width = (end - start) / n
-        running, waiting = int(State.RUNNING), int(State.WAITING)
-        run: list[float] = []
-        wait: list[float] = []
-        lo = 0
-        for k in range(n + 1):
-            x = min(start + k * width, stop)
-            i = bisect_right(ts, x, lo, last + 1) - 1
-            if i < 0:
-                run.append(0)
-                wait.append(0)
-                continue
-            lo = i
-            since = x - ts[i]
-            run.append(cr[i] + (since if st[i] == running else 0))
-            wait.append(cw[i] + (since if st[i] == waiting else 0))
-        out = []
-        for k in range(n):
-            a = start + k * width
-            b = a + width
-            r = run[k + 1] - run[k]
-            w = wait[k + 1] - wait[k]
-            ready = min(b, stop) - max(a, alive) - r - w
-            best, weight = -1, 0.0
-            if r > weight:
-                best, weight = running, r
-            if w > weight:
-                best, weight = waiting, w
-            if ready > weight:
-                best, weight = int(State.READY), ready
-            if a < alive and min(b, alive) - max(a, first) > weight:
-                best = int(State.NEW)
-            if final is not None and b > stop and a < stop + width:
-                mark = min(b, stop + width) - max(a, stop)
-                if final == State.FAILED or mark > weight:
-                    best = final
-            out.append(best)
-        return out
-
-    def _buckets_by_sums(
-        self, actor: Actor, start: int, end: int, n: int, open_end: int | None
-    ) -> list[int]:
-        """Time in each state per cell from the prefix sums, all cells at once.
-
-        numpy views the store's own arrays (no copy) for one ``searchsorted`` over every cell
-        edge; the views die before the lock is released, so the collector can grow the arrays.
-        """
-        last, final, stop, first, alive = self._life(actor, open_end)
-        if last < 0:
-            return [-1] * n
-        ts = np.frombuffer(actor.t, dtype=np.int64, count=last + 1)
-        st = np.frombuffer(actor.state, dtype=np.int8, count=last + 1)
-        cr = np.frombuffer(actor.cum_run, dtype=np.int64, count=last + 1)
-        cw = np.frombuffer(actor.cum_wait, dtype=np.int64, count=last + 1)
-        width = (end - start) / n
-        grid = start + _steps(n) * width  # the n + 1 cell edges
-        edges = np.minimum(grid, stop)
-        idx = ts.searchsorted(edges, side="right") - 1
-        outside = idx < 0
-        idx[outside] = 0
-        since = edges - ts[idx]
-        at = st[idx]
-        run = cr[idx] + since * (at == State.RUNNING)
-        wait = cw[idx] + since * (at == State.WAITING)
-        del ts, st, cr, cw  # release the buffer exports now, not at some later collection
-        run[outside] = 0
-        wait[outside] = 0
-        r = np.diff(run)
-        w = np.diff(wait)
-        a, b = grid[:-1], grid[1:]
-        live = np.minimum(b, stop) - np.maximum(a, alive)
-        shares = [r, w, live - r - w]
-        codes = [int(State.RUNNING), int(State.WAITING), int(State.READY)]
-        if start < alive:
-            shares.append(np.where(a < alive, np.minimum(b, alive) - np.maximum(a, first), 0.0))
-            codes.append(int(State.NEW))
-        stacked = np.stack(shares)
-        top = stacked.max(axis=0)
-        best = np.where(top > 0, np.array(codes)[stacked.argmax(axis=0)], -1)
-        if final is not None and start - width < stop < end:
-            mark = np.minimum(b, stop + width) - np.maximum(a, stop)
-            show = (mark > 0) & ((final == State.FAILED) | (mark > top))
-            best[show] = int(final)
-        return best.tolist()  # type: ignore[no-any-return]
-
-    def core_buckets(
-        self, core: int, start: int, end: int, n: int, open_end: int | None = None
-    ) -> list[int]:
-        """Which thread actor ran most on ``core`` in each of ``n`` slices (-1: idle).
-
-        An actor with many more events in the window than cells is sampled at each cell's
-        middle instead of walked span by span, so the cost follows the cells.
-        """
-        out = [-1] * n
-        if n <= 0 or end <= start:
-            return out
-        width = (end - start) / n
-        weights: list[dict[int, float]] = [{} for _ in range(n)]
-        running = State.RUNNING
-        horizon = end if open_end is None else open_end
-        with self.lock:
-            for a in self.actors:
-                if a.kind != Kind.THREAD or not len(a):
-                    continue
-                ts = a.t
-                if bisect_left(ts, end) - bisect_right(ts, start) > 2 * n:
-                    stop = (
-                        ts[-1]
-                        if a.state[-1] in FINAL_STATES
-                        else (self.bounds()[1] if open_end is None else open_end)
-                    )
-                    if open_end is not None:  # a replay's future is not there yet
-                        stop = min(stop, open_end)
-                    i = 0
-                    for k in range(n):
-                        mid = start + (k + 0.5) * width
-                        if mid > stop:
-                            break
-                        i = bisect_right(ts, mid, i) - 1
-                        if i >= 0 and a.state[i] == running and a.core[i] == core:
-                            weights[k][a.index] = weights[k].get(a.index, 0) + width
-                        i = max(i, 0)
-                    continue
-                for s in self.spans(a, start, end, open_end):
-                    if s.state != running or s.core != core:
-                        continue
-                    lo_t, hi_t = max(s.start, start), min(s.end, end, horizon)
-                    if hi_t <= lo_t:
-                        continue
-                    i = min(n - 1, int((lo_t - start) / width))
-                    j = min(n - 1, int((hi_t - 1 - start) / width))
-                    for k in range(i, j + 1):
-                        lo = start + k * width
-                        cover = min(hi_t, lo + width) - max(lo_t, lo)
-                        w = weights[k]
-                        w[a.index] = w.get(a.index, 0) + cover
-        for k, w in enumerate(weights):
-            if w:
-                out[k] = max(w, key=w.__getitem__)
-        return out
 
     def cores(self) -> list[int]:
         """Every core a thread ran on, and every core the run was allowed (incremental)."""
@@ -852,72 +582,12 @@ class TraceStore:
         return out
 
     def summary(self, peak: bool = True, cores: bool = True, until: int | None = None) -> Summary:
-        """The run's figures. Per-actor sums come from prefix sums (cheap, any size); the peak
-        of actors running at once needs a sweep over every span, so a live view may skip it.
-
-        ``until``: the figures as they stood at that instant (a replay's clock, a live run's
-        now): nothing after it counts, and the wall time runs to it. Per-core time is then left
-        out (it is kept for whole spans only).
-        """
-        with self.lock:
-            return self._summary(peak, cores and until is None, until)
-
-    def _summary(self, peak: bool, cores: bool, until: int | None = None) -> Summary:
-        lo, hi = self.bounds()
-        if until is not None:
-            hi = max(lo, until)
-        wall = hi - lo
-        per_core: dict[int, int] = {}
-        actors = []
-        cpu = 0
-        for a in self.actors:
-            last = self.visible(a, until)
-            if last < 0:
-                actors.append(ActorSummary(a, 0, 0, 0, 0, 0, None))
-                continue
-            a.derive()
-            final = State(a.state[last]) if a.state[last] in FINAL_STATES else None
-            stop = a.t[last] if final is not None else hi
-            run, wait = a.cum_run[last], a.cum_wait[last]
-            if final is None:
-                tail = stop - a.t[last]
-                if a.state[last] == State.RUNNING:
-                    run += tail
-                elif a.state[last] == State.WAITING:
-                    wait += tail
-            alive = a.t[1] if a.state[0] == State.NEW and last > 0 else a.t[0]
-            ready = max(0, stop - alive - run - wait)
-            if a.kind == Kind.THREAD:
-                cpu += run
-                for c, ns in (a.per_core() if cores else {}).items():
-                    per_core[c] = per_core.get(c, 0) + ns
-                if cores and final is None and a.state[last] == State.RUNNING:
-                    c = a.core[last]
-                    per_core[c] = per_core.get(c, 0) + stop - a.t[last]
-            actors.append(ActorSummary(a, run, ready, wait, a.t[0], a.t[last], final))
-        most = self.peak(until) if peak else 0
-        return Summary(wall, cpu, cpu / wall if wall else 0.0, most, per_core, actors)
+        """The run's figures, as they stood at ``until`` if given (``tui/trace/summary.py``)."""
+        return summarise(self, peak, cores, until)
 
     def peak(self, until: int | None = None) -> int:
-        """Most thread actors running together (for at least 5 ms), by ``until`` if given;
-        cached per change and instant, so a paused replay sweeps its spans once."""
-        if until is not None and until == self.bounds()[1]:
-            until = None  # a replay at its end: the whole run, under the same key
-        key = (self.events, until)
-        if self._peak[0] == key:
-            return self._peak[1]
-        edges: list[tuple[int, int]] = []
-        for a in self.actors:
-            if a.kind != Kind.THREAD:
-                continue
-            for s in self.spans(a, end=until, open_end=until):
-                end = s.end if until is None else min(s.end, until)
-                if s.state == State.RUNNING and end > s.start:
-                    edges.append((s.start, 1))
-                    edges.append((end, -1))
-        most = _most_at_once(edges)
-        self._peak = (key, most)
-        return most
+        """Most thread actors running together for at least 5 ms (by ``until`` if given)."""
+        return most_running(self, until)
 
     def all_waiting_at(self, t: int, kinds: tuple[Kind, ...] = (Kind.TASK,)) -> int:
         """How many actors of these kinds were ``waiting`` at instant ``t``."""
@@ -934,29 +604,3 @@ class TraceStore:
             if a.name == name:
                 return a
         raise KeyError(name)
-
-
-def _most_at_once(edges: list[tuple[int, int]], hold: int = 5_000_000) -> int:
-    """Most actors running together for at least ``hold`` ns.
-
-    A chunk's running and ready parts are placed within the ~1 ms chunk, not timed to the
-    instant, so two cooks sharing one knife can overlap by up to a chunk or two on paper; a level
-    held for 5 ms (a whole GIL switch interval) is real.
-    """
-    edges.sort()
-    most = cur = 0
-    since = 0
-    for t, d in edges:
-        if cur > most and t - since >= hold:
-            most = cur
-        cur += d
-        since = t
-    return most
-
-
-@lru_cache(maxsize=32)
-def _steps(n: int) -> np.ndarray:
-    """0, 1, … n as floats: the cell edges of a lane, made once per width."""
-    steps = np.arange(n + 1, dtype=np.float64)
-    steps.flags.writeable = False
-    return steps

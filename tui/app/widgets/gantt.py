@@ -27,6 +27,7 @@ from tui.app.messages import CursorMoved, Panned
 from tui.report import glyphs
 from tui.report.glyphs import ACTOR_COLOURS, GLYPH, PROCESS_ALIVE
 from tui.report.headless import seconds
+from tui.trace import raster
 from tui.trace.lanes import Lane, empty_note, lanes_for
 from tui.trace.store import Actor, TraceStore
 
@@ -365,7 +366,9 @@ class Gantt(ScrollView, can_focus=True):
         """Each cell as a small code, and what each code looks like (glyph, style)."""
         look: dict[int, tuple[str, Style]] = {_FUTURE: (" ", self._style("future"))}
         if lane.core is not None:
-            owners = self.store.core_buckets(lane.core, self.start, self.end, cells, self.now)
+            owners = raster.core_buckets(
+                self.store, lane.core, self.start, self.end, cells, self.now
+            )
             base = self._style("")
             look[-1] = ("·", self._style("future"))
             for o in set(owners) - {-1}:
@@ -413,8 +416,13 @@ class Gantt(ScrollView, can_focus=True):
             prefix = cached[1][:k0]
         width = (end - start) / cells
         fresh = (
-            self.store.buckets(
-                actor, int(start + k0 * width), int(start + upto * width), upto - k0, now
+            raster.buckets(
+                self.store,
+                actor,
+                int(start + k0 * width),
+                int(start + upto * width),
+                upto - k0,
+                now,
             )
             if upto > k0
             else []

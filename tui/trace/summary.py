@@ -1,0 +1,139 @@
+"""The run's measured figures: wall time, CPU, parallelism, the peak of cooks running at once,
+per core and per actor, as they stood at any instant.
+
+Per-actor sums come from each lane's prefix sums (two lookups, whatever the run's size); the
+peak needs a sweep over every span, so it is cached per store, change and instant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from scenarios.wire import FINAL_STATES, Kind, State
+
+if TYPE_CHECKING:
+    from tui.trace.store import Actor, TraceStore
+
+_PEAKS: WeakKeyDictionary[TraceStore, tuple[tuple[int, int | None], int]] = WeakKeyDictionary()
+"""The last peak swept per store, under (events, instant)."""
+
+
+@dataclass(frozen=True)
+class ActorSummary:
+    actor: Actor
+    running: int
+    ready: int
+    waiting: int
+    first: int
+    last: int
+    final: State | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The run's measured figures, all in ns but ``parallelism`` and ``max_running``."""
+
+    wall: int
+    """From the first state event to the last."""
+    cpu: int
+    """Running time summed over thread actors (CPU work belongs to threads)."""
+    parallelism: float
+    """``cpu / wall``: 1 means one core's worth of work at a time."""
+    max_running: int
+    """Most thread actors running at one instant."""
+    per_core: dict[int, int]
+    """Busy (running) time per CPU core."""
+    actors: list[ActorSummary]
+
+
+def summarise(
+    store: TraceStore, peak: bool = True, cores: bool = True, until: int | None = None
+) -> Summary:
+    """The run's figures; the peak may be skipped (a live view does, while the clock moves).
+
+    ``until``: the figures as they stood at that instant (a replay's clock, a live run's now):
+    nothing after it counts, and the wall time runs to it. Per-core time is then left out (it
+    is kept for whole spans only).
+    """
+    with store.lock:
+        return _figures(store, peak, cores and until is None, until)
+
+
+def _figures(store: TraceStore, peak: bool, cores: bool, until: int | None) -> Summary:
+    lo, hi = store.bounds()
+    if until is not None:
+        hi = max(lo, until)
+    wall = hi - lo
+    per_core: dict[int, int] = {}
+    actors = []
+    cpu = 0
+    for a in store.actors:
+        last = store.visible(a, until)
+        if last < 0:
+            actors.append(ActorSummary(a, 0, 0, 0, 0, 0, None))
+            continue
+        a.derive()
+        final = State(a.state[last]) if a.state[last] in FINAL_STATES else None
+        stop = a.t[last] if final is not None else hi
+        run, wait = a.cum_run[last], a.cum_wait[last]
+        if final is None:
+            tail = stop - a.t[last]
+            if a.state[last] == State.RUNNING:
+                run += tail
+            elif a.state[last] == State.WAITING:
+                wait += tail
+        alive = a.t[1] if a.state[0] == State.NEW and last > 0 else a.t[0]
+        ready = max(0, stop - alive - run - wait)
+        if a.kind == Kind.THREAD:
+            cpu += run
+            for c, ns in (a.per_core() if cores else {}).items():
+                per_core[c] = per_core.get(c, 0) + ns
+            if cores and final is None and a.state[last] == State.RUNNING:
+                c = a.core[last]
+                per_core[c] = per_core.get(c, 0) + stop - a.t[last]
+        actors.append(ActorSummary(a, run, ready, wait, a.t[0], a.t[last], final))
+    most = most_running(store, until) if peak else 0
+    return Summary(wall, cpu, cpu / wall if wall else 0.0, most, per_core, actors)
+
+
+def most_running(store: TraceStore, until: int | None = None) -> int:
+    """Most thread actors running together (for at least 5 ms), by ``until`` if given;
+    cached per change and instant, so a paused replay sweeps its spans once."""
+    if until is not None and until == store.bounds()[1]:
+        until = None  # a replay at its end: the whole run, under the same key
+    key = (store.events, until)
+    cached = _PEAKS.get(store)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    edges: list[tuple[int, int]] = []
+    for a in store.actors:
+        if a.kind != Kind.THREAD:
+            continue
+        for s in store.spans(a, end=until, open_end=until):
+            end = s.end if until is None else min(s.end, until)
+            if s.state == State.RUNNING and end > s.start:
+                edges.append((s.start, 1))
+                edges.append((end, -1))
+    most = _most_at_once(edges)
+    _PEAKS[store] = (key, most)
+    return most
+
+
+def _most_at_once(edges: list[tuple[int, int]], hold: int = 5_000_000) -> int:
+    """Most actors running together for at least ``hold`` ns.
+
+    A chunk's running and ready parts are placed within the ~1 ms chunk, not timed to the
+    instant, so two cooks sharing one knife can overlap by up to a chunk or two on paper; a level
+    held for 5 ms (a whole GIL switch interval) is real.
+    """
+    edges.sort()
+    most = cur = 0
+    since = 0
+    for t, d in edges:
+        if cur > most and t - since >= hold:
+            most = cur
+        cur += d
+        since = t
+    return most
