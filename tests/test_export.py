@@ -17,6 +17,7 @@ from tests.browser import chromium, free_port, open_page, wait_listening, with_g
 from tests.conftest import DATA
 from tui import cli
 from tui.formats import chrome_export, chrome_import, recording
+from tui.trace.summary import summarise
 
 VIZVIEWER = Path(sys.executable).parent / "vizviewer"
 
@@ -30,7 +31,7 @@ def test_perfetto_reads_the_chrome_export(tmp_path: Path) -> None:
     ours = json.loads(trace.read_text())["traceEvents"]
     x_events = [e for e in ours if e["ph"] == "X"]
     instants = [e for e in ours if e["ph"] == "i"]  # cues: Perfetto keeps them as 0-length slices
-    cook_a = next(a for a in store.summary().actors if a.actor.name == "Cook A")
+    cook_a = next(a for a in summarise(store).actors if a.actor.name == "Cook A")
 
     port = free_port()
     viewer = subprocess.Popen(
@@ -79,8 +80,8 @@ def test_chrome_export_round_trips_through_replay(tmp_path: Path) -> None:
     trace = chrome_export.save(store, tmp_path / "t.json")
     back = chrome_import.load(trace)
     for name in ("Cook A", "Cook B", "Cook C"):
-        a = next(x for x in store.summary().actors if x.actor.name == name)
-        b = next(x for x in back.summary().actors if x.actor.name == f"{name} (cook)")
+        a = next(x for x in summarise(store).actors if x.actor.name == name)
+        b = next(x for x in summarise(back).actors if x.actor.name == f"{name} (cook)")
         assert abs(a.running - b.running) <= len(a.actor)  # the file names its own states
         assert abs(a.ready - b.ready) <= len(a.actor) + 1_000
     assert not back.cues or back.cues[0][2] != chrome_import.NOTE  # no "cannot show" note

@@ -21,6 +21,7 @@ from tui.report import glyphs
 from tui.trace import raster
 from tui.trace.lanes import lanes_for
 from tui.trace.store import TraceStore
+from tui.trace.summary import summarise
 from tui.trace.timeline import Timeline
 
 RECORDINGS = Path(__file__).resolve().parent.parent / "tui" / "recordings"
@@ -99,7 +100,7 @@ def test_a_replay_hides_its_future() -> None:
         k = full.visible(a, mid) + 1
         b.extend(a.t[:k], a.state[:k], a.reason[:k], a.core[:k], a.label[:k])
     assert _direct(full, lo, hi, mid, CELLS) == _direct(past, lo, hi, mid, CELLS)
-    got, want = full.summary(until=mid), past.summary(until=mid)
+    got, want = summarise(full, until=mid), summarise(past, until=mid)
     assert (got.wall, got.cpu, got.max_running) == (want.wall, want.cpu, want.max_running)
     assert got.wall == mid - lo
     assert full.events_until(mid) == sum(len(a) for a in past.actors)

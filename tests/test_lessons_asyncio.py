@@ -12,12 +12,13 @@ import pytest
 from scenarios.wire import Kind, State
 from tests.conftest import Kitchen, busy_elsewhere, in_state, overlap, running, values
 from tui.trace.store import TraceStore
+from tui.trace.summary import summarise
 
 ORDERS = {"Order A": 2, "Order B": 3, "Order C": 1}
 
 
 def _wall_s(store: TraceStore) -> float:
-    return store.summary().wall / 1e9
+    return summarise(store).wall / 1e9
 
 
 @pytest.mark.parametrize("model", ["async", "threads", "processes"])
@@ -45,7 +46,7 @@ def test_abc_async_all_three_orders_wait_at_once(kitchen: Kitchen) -> None:
     first_out = min(next(a.t[k] for k in range(len(a)) if a.state[k] == State.DONE) for a in orders)
     assert store.all_waiting_at(first_out - 1_000_000) >= 3
     # and the loop's thread was idle (waiting) most of the run: asyncio waits, it does not burn
-    loop = store.summary().actors[store.by_name("Cook (event loop)").index]
+    loop = summarise(store).actors[store.by_name("Cook (event loop)").index]
     assert loop.waiting > 5 * loop.running
 
 
@@ -83,10 +84,10 @@ def test_a_blocking_call_in_a_coroutine_makes_every_other_one_late(kitchen: Kitc
     assert vs["max_late_s"] >= 0.6 * vs["slow_call_s"]
     assert vf["max_late_s"] <= 0.3 * vf["slow_call_s"]
     # the lanes say it too: the ovens sat ready through the blocking call
-    s = slow.store.summary()
+    s = summarise(slow.store)
     oven = next(a for a in s.actors if a.actor.name == "Oven 1")
     assert oven.ready >= 0.5 * vs["slow_call_s"] * 1e9
-    f = fixed.store.summary()
+    f = summarise(fixed.store)
     oven = next(a for a in f.actors if a.actor.name == "Oven 1")
     assert oven.ready <= 0.3 * vf["slow_call_s"] * 1e9
 
@@ -112,7 +113,7 @@ def test_a_process_pool_keeps_the_loop_responsive(kitchen: Kitchen) -> None:
     ]
     assert len(kitchens) == 2
     if busy_elsewhere() is None:
-        assert done.store.summary().max_running >= 2  # two kitchens chopping at once
+        assert summarise(done.store).max_running >= 2  # two kitchens chopping at once
 
 
 def test_one_event_loop_serves_the_rush_faster_than_sync_workers(kitchen: Kitchen) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from scenarios.wire import Kind, State
 from tests.conftest import Kitchen, overlap, parallel, running, values
 from tui.trace.store import TraceStore
+from tui.trace.summary import summarise
 
 
 def _states(store: TraceStore, name: str) -> list[State]:
@@ -30,7 +31,7 @@ def _in_order(seq: list[State], wanted: list[State]) -> bool:
 def test_two_kitchens_run_side_by_side(kitchen: Kitchen, two_idle_cores: None) -> None:
     done = kitchen("two-kitchens", scale=0.5)
     assert done.result.ok, done.result.message
-    s = done.store.summary()
+    s = summarise(done.store)
     # over the whole run the second kitchen's start-up (a spawned interpreter, 70-100 ms, and
     # more on a loaded machine) is wall time with one cook: the lesson is asserted where both
     # kitchens were chopping, from the later first chop to the earlier last one
@@ -55,7 +56,7 @@ def test_two_kitchens_run_side_by_side(kitchen: Kitchen, two_idle_cores: None) -
 def test_two_kitchens_on_one_core_are_not_parallel(kitchen: Kitchen) -> None:
     done = kitchen("two-kitchens", scale=0.3, cores=1)
     assert done.result.ok, done.result.message
-    s = done.store.summary()
+    s = summarise(done.store)
     assert s.parallelism <= 1.2
     assert set(c for c in s.per_core if c >= 0) == {done.store.header["machine"]["cpus"][0]}
     assert done.store.header["machine"]["cpus_used"] == 1
@@ -82,7 +83,7 @@ def test_plates_pass_through_a_pipe_and_the_server_waits_for_them(kitchen: Kitch
     v = values(done.store)
     assert v["plates_served"] == 6 and v["in_order"] == 1
     server = next(
-        a for a in done.store.summary().actors if a.actor.name == "Dining room (server) · main"
+        a for a in summarise(done.store).actors if a.actor.name == "Dining room (server) · main"
     )
     assert server.waiting > server.running  # the dining room mostly waits at the hatch
 

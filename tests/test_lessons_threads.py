@@ -10,12 +10,13 @@ from __future__ import annotations
 from scenarios.kitchen import expect
 from scenarios.wire import Kind
 from tests.conftest import Kitchen, parallel, values
+from tui.trace.summary import summarise
 
 
 def test_one_knife_threads_share_one_core_and_take_turns(kitchen: Kitchen) -> None:
     done = kitchen("one-knife", scale=0.3)
     assert done.result.ok, done.result.message
-    s = done.store.summary()
+    s = summarise(done.store)
     cpus = done.store.header["machine"]["cpus_used"]
     if expect.one_knife(expect.gil_enabled(), cpus).parallel:  # a free-threaded build
         assert s.max_running >= 2
@@ -44,7 +45,7 @@ def test_thread_pools_overlap_waits_and_process_pools_share_cpu(
     # against the CPU the kitchens really spent chopping (measured in this run), not the
     # nominal work: each kitchen calibrates its own chunks as it starts, and on this shared host
     # the same four dishes cost 0.38 to 0.82 s of CPU from one run to the next
-    s = done.store.summary()
+    s = summarise(done.store)
     chopped = sum(
         r.running for r in s.actors if r.actor.kind == Kind.THREAD and "kitchen" in r.actor.name
     )

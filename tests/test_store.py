@@ -8,6 +8,7 @@ from typing import Any
 from scenarios.wire import ActorDeclared, Kind, LabelText, Reason, Record, State
 from tui.trace import raster
 from tui.trace.store import Span, TraceStore
+from tui.trace.summary import summarise
 
 MS = 1_000_000
 
@@ -37,7 +38,7 @@ def _store() -> TraceStore:
 
 
 def test_summary_figures() -> None:
-    s = _store().summary()
+    s = summarise(_store())
     assert s.wall == 15 * MS
     assert s.cpu == 20 * MS
     assert abs(s.parallelism - 20 / 15) < 1e-9
@@ -111,7 +112,7 @@ def test_prefix_sums_agree_with_the_span_walk() -> None:
             slow = raster._by_spans(store, a, lo, hi, cells, None)
             assert fast == slow, (a.name, cells)
             assert raster._few(store, a, lo, hi, cells, None) == fast  # the two sums agree
-        s = store.summary().actors[a.index]
+        s = summarise(store).actors[a.index]
         walked = {st: 0 for st in State}
         for sp in store.spans(a):
             walked[sp.state] += sp.end - sp.start
@@ -123,7 +124,7 @@ def test_a_late_event_rewinds_only_what_it_changes() -> None:
     """After an out-of-order event the prefix sums equal those of a store built in order."""
     live = _store()
     b = live.by_name("Cook B")
-    live.summary()  # derive everything once
+    summarise(live)  # derive everything once
     assert isinstance(b.key, int)
     late = array("q", [1000 + 7 * MS, b.key, State.READY, 0, 1, 0])
     live.ingest(late, [])
@@ -134,7 +135,7 @@ def test_a_late_event_rewinds_only_what_it_changes() -> None:
         fresh.add_states(f, a.t, a.state, a.reason, a.core, a.label)
     for text in live.labels[1:]:
         fresh.label(text)
-    got, want = live.summary(), fresh.summary()
+    got, want = summarise(live), summarise(fresh)
     assert [(x.running, x.ready, x.waiting) for x in got.actors] == [
         (x.running, x.ready, x.waiting) for x in want.actors
     ]
@@ -183,9 +184,9 @@ def test_the_peak_by_an_instant_is_swept_once() -> None:
         return spans(*args, **kwargs)
 
     store.spans = counted  # type: ignore[method-assign]
-    first = store.summary(until=lo + 7 * MS).max_running
+    first = summarise(store, until=lo + 7 * MS).max_running
     swept = len(calls)
-    assert store.summary(until=lo + 7 * MS).max_running == first and len(calls) == swept
-    whole = store.summary().max_running
+    assert summarise(store, until=lo + 7 * MS).max_running == first and len(calls) == swept
+    whole = summarise(store).max_running
     swept = len(calls)
-    assert store.summary(until=hi).max_running == whole and len(calls) == swept
+    assert summarise(store, until=hi).max_running == whole and len(calls) == swept

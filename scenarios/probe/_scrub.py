@@ -7,11 +7,12 @@ kitchen and a lot about the machine.
 from __future__ import annotations
 
 import os
-import sysconfig
 import traceback
 
 
 def _prefixes() -> list[tuple[str, str]]:
+    import sysconfig  # only when a cook fails: a worker starts without it
+
     # scenarios/probe/_scrub.py -> the project's root, three folders up
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     paths = sysconfig.get_paths()

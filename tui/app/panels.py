@@ -19,6 +19,7 @@ from tui.report.headless import seconds
 from tui.trace import raster
 from tui.trace.lanes import Lane
 from tui.trace.store import TraceStore
+from tui.trace.summary import summarise
 from tui.trace.timeline import Timeline
 
 NO_CURSOR = "cursor: n / p or click"
@@ -118,7 +119,7 @@ def stats(
     if store.header.get("runs"):
         return Text.assemble(headless.stacked_note(), "\n", ("events ", "dim"), f"{store.events:,}")
     upto = at.horizon
-    s = store.summary(peak=not moving, cores=False, until=upto)
+    s = summarise(store, peak=not moving, cores=False, until=upto)
     events = store.events if upto is None else store.events_until(upto)
     t = Text()
     t.append("wall ", style="dim")

@@ -14,7 +14,8 @@ from scenarios.wire import Kind, State
 from tui.report import glyphs
 from tui.report.glyphs import GLYPH
 from tui.trace import raster
-from tui.trace.store import Summary, TraceStore
+from tui.trace.store import TraceStore
+from tui.trace.summary import Summary, summarise
 
 GLYPHS = {st: (GLYPH[st], glyphs.STYLE[look]) for st, look in glyphs.LOOK.items()}
 GLYPHS[-1] = (GLYPH[-1], "")
@@ -205,7 +206,7 @@ def outcome(store: TraceStore) -> Text:
 
 
 def view(store: TraceStore, width: int, lang: str = "en") -> RenderableType:
-    s = store.summary()
+    s = summarise(store)
     parts: list[RenderableType] = [
         title(store),
         Text(""),

@@ -22,7 +22,8 @@ from scenarios.kitchen.menu import get
 from scenarios.supervisor.runner import Run, RunResult
 from tui.report.headless import seconds
 from tui.runs import session
-from tui.trace.store import Summary, TraceStore
+from tui.trace.store import TraceStore
+from tui.trace.summary import Summary, summarise
 
 MODELS = ("sequential", "asyncio", "threads", "processes")
 
@@ -53,10 +54,10 @@ class Measured:
 
     @property
     def wall_s(self) -> float:
-        return self.store.summary(peak=False, cores=False).wall / 1e9
+        return summarise(self.store, peak=False, cores=False).wall / 1e9
 
     def summary(self) -> Summary:
-        return self.store.summary()
+        return summarise(self.store)
 
 
 Plan = tuple[str, str, dict[str, float], int | None]

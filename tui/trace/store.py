@@ -39,7 +39,6 @@ from scenarios.wire import (
     T,
     Value,
 )
-from tui.trace.summary import Summary, most_running, summarise
 
 
 @dataclass
@@ -580,14 +579,6 @@ class TraceStore:
         for a in self.actors:  # anything in a cycle or orphaned still shows
             walk(a, 0)
         return out
-
-    def summary(self, peak: bool = True, cores: bool = True, until: int | None = None) -> Summary:
-        """The run's figures, as they stood at ``until`` if given (``tui/trace/summary.py``)."""
-        return summarise(self, peak, cores, until)
-
-    def peak(self, until: int | None = None) -> int:
-        """Most thread actors running together for at least 5 ms (by ``until`` if given)."""
-        return most_running(self, until)
 
     def all_waiting_at(self, t: int, kinds: tuple[Kind, ...] = (Kind.TASK,)) -> int:
         """How many actors of these kinds were ``waiting`` at instant ``t``."""
