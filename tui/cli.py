@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tui.runs import verdict
     from tui.trace.store import TraceStore
 
 EXIT_USAGE = 2
@@ -25,7 +28,9 @@ class CliError(Exception):
         self.code = code
 
 
-def number(kind: type, low: float, high: float = float("inf"), *, above: bool = False):  # type: ignore[no-untyped-def]
+def number(
+    kind: type[float] | type[int], low: float, high: float = float("inf"), *, above: bool = False
+) -> Callable[[str], float]:
     """An argparse type: a finite number in ``[low, high]`` (``(low, high]`` with ``above``).
 
     Every number on the command line is checked here, once, the same way: ``nan``, ``inf``
@@ -199,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _console(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _console(args: argparse.Namespace) -> Console:
     from rich.console import Console
 
     return Console(width=args.width) if args.width else Console()
@@ -382,7 +387,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
-def _series(args: argparse.Namespace, plan: list, console) -> list:  # type: ignore[no-untyped-def,type-arg]
+def _series(
+    args: argparse.Namespace, plan: list[verdict.Plan], console: Console
+) -> list[verdict.Measured]:
     """Run a series with a status line that says which run of how many is going."""
     from tui.runs import verdict
 

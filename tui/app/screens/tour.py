@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from scenarios.kitchen.menu import BY_ID, SCENARIOS
-from tui.app.messages import RunScenario
+from tui.app.messages import LanguageChanged, RunScenario
 from tui.app.widgets.key_bar import KeyBar
 
 
@@ -114,7 +114,7 @@ class TourScreen(Screen[None]):
 
     def action_language(self) -> None:
         self.lang = "ja" if self.lang == "en" else "en"
-        self.app.lang = self.lang  # type: ignore[attr-defined]
+        self.post_message(LanguageChanged(self.lang))
         ol = self.query_one(OptionList)
         at = ol.highlighted
         ol.clear_options()
