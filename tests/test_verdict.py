@@ -20,9 +20,17 @@ def _series(plan: list[verdict.Plan]) -> dict[str, verdict.Measured]:
 
 def test_on_cpu_work_processes_beat_threads(two_idle_cores: None) -> None:
     runs = _series(verdict.compare_plan("cpu", 1.0))
-    processes, threads = runs["processes"].wall_s, runs["threads"].wall_s
-    parallel(processes <= 0.85 * threads, f"processes {processes:.2f} s vs threads {threads:.2f} s")
-    assert runs["threads"].summary().parallelism <= 1.3  # the GIL: one knife for four cooks
+    processes, threads = runs["processes"], runs["threads"]
+    # Parallelism counts CPU time (running is what each cook's CPU clock saw), so it is the
+    # lesson itself; wall time alone is not: a kitchen's fixed start-up weighs more when the
+    # session's calibration, made under load, gave every run less work (CI: 0.66 s vs 0.72 s).
+    p_par, t_par = processes.summary().parallelism, threads.summary().parallelism
+    parallel(
+        p_par >= 1.4 and processes.wall_s < threads.wall_s,
+        f"processes {processes.wall_s:.2f} s at parallelism {p_par:.2f}"
+        f" vs threads {threads.wall_s:.2f} s at {t_par:.2f}",
+    )
+    assert t_par <= 1.3  # the GIL: one knife for four cooks
 
 
 def test_on_io_work_asyncio_and_threads_beat_sequential(capsys: pytest.CaptureFixture[str]) -> None:
