@@ -129,7 +129,10 @@ def test_svg_and_text_exports(tmp_path: Path) -> None:
         ('{"traceEvents": [\n{"ph": "X", "ts": 1,', ":2: not valid JSON"),
         ('{"traceEvents": 3}', 'needs a "traceEvents" list'),
         ('{"traceEvents": [{"ph": "M", "name": "thread_name", "args": {}}]}', "no slices"),
-        ('[{"ph": "X", "ts": "soon", "pid": 1, "tid": 1}]', '"ts" missing or not a number'),
+        (
+            '[{"ph": "X", "ts": "soon", "pid": 1, "tid": 1}]',
+            "\"ts\": expected a number, got 'soon'",
+        ),
     ],
 )
 def test_bad_chrome_traces_are_one_line(

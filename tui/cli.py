@@ -104,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     lang(lst)
     lst.add_argument("--width", type=WIDTH, default=None, help="output width")
 
+    def force(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--force", action="store_true", help="replace a file that exists")
+
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
             "--headless",
@@ -120,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
         "--cores", type=number(int, 1, 4096), default=None, help="pin the worker tree to N CPUs"
     )
     run.add_argument("--record", metavar="FILE", help="save the run as a JSON Lines recording")
+    force(run)
     run.add_argument("--timeout", type=SECONDS, default=60.0, help="stop the run after S seconds")
     run.add_argument(
         "--stall",
@@ -136,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("workload", choices=("cpu", "io", "cooks"), help="what to compare")
     scale(cmp)
     cmp.add_argument("--record", metavar="FILE", help="save the stacked runs as a recording")
+    force(cmp)
     common(cmp)
 
     tab = sub.add_parser(
@@ -153,6 +158,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "-o", "--output", help="where to write (default: FILE with the format's suffix)"
     )
+    force(exp)
     exp.add_argument("--view", choices=VIEWS, default="threads")
     exp.add_argument("--width", type=WIDTH, default=120, help="columns (svg, txt)")
     exp.add_argument("--height", type=number(int, 10, 1000), default=36, help="rows (svg)")
@@ -164,6 +170,11 @@ def _parser() -> argparse.ArgumentParser:
         "--replay-only",
         action="store_true",
         help="play each step's bundled recording instead of running it (no busy-laptop risk)",
+    )
+    pre.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="let the deck's steps read recordings outside the deck's folder (a deck you trust)",
     )
     lang(pre)
 
@@ -264,7 +275,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except CoresError as exc:
         raise CliError(str(exc)) from None
     if args.record:
-        _check_writable(args.record)
+        _check_writable(args.record, force=args.force)
     if not args.headless:
         from tui.app.sources import LiveSpec
 
@@ -291,21 +302,31 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.record:
         from tui.formats import recording
 
-        recording.save(store, args.record)
+        _saving(recording.save, store, args.record)
         console.print(f"recorded {store.events} events to {args.record}", markup=False, style="dim")
     return 0 if result.ok else 1
 
 
-def _check_writable(path: str, option: str = "--record") -> None:
-    import os
+def _check_writable(
+    path: str, option: str = "--record", *, force: bool, inputs: tuple[str, ...] = ()
+) -> None:
+    """Before any work: a target that cannot be written, or would be replaced unasked."""
+    from tui.formats import disk
 
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise CliError(f"{option} {path}: is a directory")
-    if not os.path.isdir(folder):
-        raise CliError(f"{option} {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise CliError(f"{option} {path}: cannot write in {folder}")
+    try:
+        disk.check_target(path, option, force=force, inputs=inputs)
+    except disk.FileError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _saving(save: Callable[..., object], *args: object, **kwargs: object) -> None:
+    """A save whose failure (full disk, no permission) is one line, exit 2, the old file whole."""
+    from tui.formats import disk
+
+    try:
+        save(*args, **kwargs)
+    except disk.FileError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _open(path: str) -> TraceStore:
@@ -316,15 +337,13 @@ def _open(path: str) -> TraceStore:
         return formats.load(path)
     except formats.RecordingError as exc:
         raise CliError(str(exc)) from None
-    except OSError as exc:
-        raise CliError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def cmd_present(args: argparse.Namespace) -> int:
     from tui.formats import deck
 
     try:
-        d = deck.load(deck.find(args.deck))
+        d = deck.load(deck.find(args.deck), outside=args.allow_outside)
     except deck.DeckError as exc:
         raise CliError(str(exc)) from None
     if args.replay_only:
@@ -356,24 +375,31 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = _open(args.file)
     out = args.output or str(Path(args.file).with_suffix(SUFFIX[args.format]))
-    if Path(out).resolve() == Path(args.file).resolve():
+    if Path(out).absolute() == Path(args.file).absolute():
         raise CliError(f"--output {out}: would overwrite the input")
-    _check_writable(out, "--output")
+    _check_writable(out, "--output", force=args.force, inputs=(args.file,))
     if args.format == "chrome":
         from tui.formats import chrome_export
 
-        chrome_export.save(store, out)
+        _saving(chrome_export.save, store, out)
     elif args.format == "txt":
+        from tui.formats import disk
         from tui.report import headless
 
-        Path(out).write_text(headless.text(store, args.width, args.lang), encoding="utf-8")
+        _saving(disk.write_text, out, headless.text(store, args.width, args.lang))
     else:
         from tui.app import screenshot
 
-        screenshot.save(
-            store, out, width=args.width, height=args.height, view=args.view, lang=args.lang
+        _saving(
+            screenshot.save,
+            store,
+            out,
+            width=args.width,
+            height=args.height,
+            view=args.view,
+            lang=args.lang,
         )
-    print(f"wrote {out}")
+    print(f"wrote {out}", flush=True)
     return 0
 
 
@@ -413,13 +439,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     console = _console(args)
     if args.record:
-        _check_writable(args.record)
+        _check_writable(args.record, force=args.force)
     entries = _series(args, verdict.compare_plan(args.workload, args.scale), console)
     merged = verdict.merge(args.workload, entries)
     if args.record:
         from tui.formats import recording
 
-        recording.save(merged, args.record)
+        _saving(recording.save, merged, args.record)
         console.print(
             f"recorded {merged.events} events to {args.record}", markup=False, style="dim"
         )

@@ -22,12 +22,12 @@ from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
 from scenarios.kitchen.menu import SCENARIOS
+from tui import formats
 from tui.app.load import LoadSource, machine_load
 from tui.app.messages import BackToTour, LanguageChanged, RunScenario
 from tui.app.screens.run import RunScreen
 from tui.app.screens.tour import TourScreen
 from tui.app.sources import Host, LiveSpec, Replay, Source
-from tui.formats import recording
 from tui.formats.deck import Deck
 from tui.trace.store import TraceStore
 
@@ -159,7 +159,7 @@ class CooklineApp(App[int]):
         path = step.source(self.replay_only)
         try:
             if path is not None:
-                source: Source = Replay(recording.load(path))
+                source: Source = Replay(formats.load(path))
             else:
                 assert step.scenario is not None
                 source = LiveSpec(step.scenario, step.scale, step.cores).start()

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from tui.app.cookline import CooklineApp
+from tui.formats import disk
 from tui.trace.store import TraceStore
 
 _WEB_FONT = re.compile(r',?\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)')
@@ -36,7 +37,7 @@ async def _svg(
         if view != "threads":
             await app.run_action(f"view({view!r})", app.screen)
             await pilot.pause()
-        path.write_text(offline_svg(app.export_screenshot()), encoding="utf-8")
+        disk.write_text(path, offline_svg(app.export_screenshot()))
 
 
 def save(

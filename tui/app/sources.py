@@ -15,7 +15,7 @@ from typing import Protocol
 from scenarios.kitchen.menu import BY_ID
 from scenarios.supervisor.runner import Run
 from tui.app.load import LoadSource, machine_load
-from tui.formats import recording
+from tui.formats import disk, recording
 from tui.runs import session
 from tui.trace.store import TraceStore
 
@@ -52,6 +52,11 @@ class Source(Protocol):
     @property
     def saved(self) -> str | None:
         """Where the run was recorded, once it was."""
+        ...
+
+    @property
+    def save_failed(self) -> str | None:
+        """Why the run could not be recorded, if it could not (one line)."""
         ...
 
     @property
@@ -100,6 +105,8 @@ class LiveRun:
             stall_after=spec.stall,
         )
         self.saved: str | None = None
+        self.save_failed: str | None = None
+        """Why the recording could not be written, if it could not."""
 
     @property
     def growing(self) -> bool:
@@ -110,8 +117,11 @@ class LiveRun:
             self.run.stop(why)
             self.run.wait(10)
         if self.spec.record and self.saved is None and self.store.events:
-            recording.save(self.store, self.spec.record)
-            self.saved = self.spec.record
+            try:
+                recording.save(self.store, self.spec.record)
+                self.saved = self.spec.record
+            except disk.FileError as exc:  # told on screen and after the app; the run stays
+                self.save_failed = str(exc)
 
     def again(self) -> LiveRun:
         return LiveRun(self.spec)
@@ -124,6 +134,7 @@ class Replay:
     growing = False
     restartable = False
     saved = None
+    save_failed = None
 
     def __init__(self, store: TraceStore) -> None:
         self.store = store
@@ -142,6 +153,7 @@ class Fed:
     live = True
     restartable = False
     saved = None
+    save_failed = None
 
     def __init__(self, store: TraceStore) -> None:
         self.store = store

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from scenarios.wire import Kind, Reason, State, name_of
+from tui.formats import disk
 from tui.trace.store import TraceStore
 
 CORES_PROCESS = "CPU cores"
@@ -24,12 +25,27 @@ def _us(ns: int) -> float:
     return ns / 1000
 
 
-def _kitchen_of(store: TraceStore, index: int) -> int:
-    """The process actor an actor belongs to (itself for a kitchen)."""
-    a = store.actors[index]
-    while a.kind != Kind.PROCESS and a.parent is not None:
-        a = store.actors[a.parent]
-    return a.index
+def _kitchens(store: TraceStore) -> list[int]:
+    """The process actor each actor belongs to (itself for a kitchen), every chain walked
+    once: linear in the actors, and a parent loop (refused at load) still ends."""
+    out: list[int | None] = [None] * len(store.actors)
+    for start in range(len(store.actors)):
+        path: list[int] = []
+        i: int | None = start
+        found: int | None = None
+        while i is not None and len(path) <= len(out):
+            if out[i] is not None:
+                found = out[i]
+                break
+            a = store.actors[i]
+            path.append(i)
+            if a.kind == Kind.PROCESS or a.parent is None:
+                found = i
+                break
+            i = a.parent
+        for k in path:
+            out[k] = start if found is None else found
+    return [k if k is not None else n for n, k in enumerate(out)]
 
 
 def chrome(store: TraceStore) -> dict[str, Any]:
@@ -38,8 +54,9 @@ def chrome(store: TraceStore) -> dict[str, Any]:
     lo = store.bounds()[0]
     pids: dict[int, int] = {}
     tids: dict[int, tuple[int, int]] = {}
+    kitchen_of = _kitchens(store)
     for _, a in store.ordered():
-        kitchen = _kitchen_of(store, a.index)
+        kitchen = kitchen_of[a.index]
         if kitchen not in pids:
             pids[kitchen] = len(pids) + 1
             events.append(_meta("process_name", pids[kitchen], 0, store.actors[kitchen].name))
@@ -149,5 +166,5 @@ def _instant(name: str, t: int, pid: int, tid: int, scope: str) -> dict[str, Any
 
 def save(store: TraceStore, path: str | Path) -> Path:
     out = Path(path)
-    out.write_text(json.dumps(chrome(store), ensure_ascii=False), encoding="utf-8")
+    disk.write_text(out, json.dumps(chrome(store), ensure_ascii=False))
     return out

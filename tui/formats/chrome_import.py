@@ -10,14 +10,28 @@ which, as Cookline's own export does in each slice's ``cat`` (running, ready, wa
 from __future__ import annotations
 
 import json
+import math
 from array import array
 from pathlib import Path
 from typing import Any
 
 from scenarios.wire import Kind, Reason, State, code_of
 from tui.formats.chrome_export import CORES_PROCESS
-from tui.formats.recording import RecordingError
-from tui.trace.store import TraceStore
+from tui.formats.recording import (
+    BOM,
+    FORMAT,
+    MAX_COUNT,
+    VERSION,
+    RecordingError,
+    check_header,
+    read,
+    short,
+)
+from tui.trace.store import MAX_CORE, MAX_T, TraceStore
+from tui.trace.text import one_line, printable
+
+MAX_TEXT = 1000
+"""Characters kept of a name or label: a slice named by a megabyte is still one lane."""
 
 UNKNOWN = "not in a slice (unknown)"
 NOTE = (
@@ -30,10 +44,10 @@ NOTE_JA = (
 )
 
 
-def looks_like_chrome_trace(path: Path) -> bool:
-    """A JSON document (not JSON Lines) holding trace events."""
-    with path.open("rb") as f:
-        head = f.read(4096).lstrip()
+def looks_like_chrome_trace(raw: bytes) -> bool:
+    """A JSON document (not JSON Lines) holding trace events. The first line is read whole:
+    a recording's header may be long (600 CPUs listed)."""
+    head = raw.removeprefix(BOM).lstrip()
     if head.startswith(b"["):
         return True
     if not head.startswith(b"{"):
@@ -41,109 +55,144 @@ def looks_like_chrome_trace(path: Path) -> bool:
     first = head.split(b"\n", 1)[0]
     try:
         obj = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):
         return True  # one JSON object over several lines: not a recording
     return isinstance(obj, dict) and "traceEvents" in obj
 
 
 def load(path: str | Path) -> TraceStore:
-    name = str(path)
-    p = Path(path)
+    return parse(str(path), read(path))
+
+
+def parse(name: str, raw: bytes) -> TraceStore:
+    """A Chrome trace's bytes as a store; ``name`` is what error lines call the file."""
     try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
+        doc = json.loads(raw.removeprefix(BOM).decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise RecordingError(name, exc.lineno, f"not valid JSON: {exc.msg}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RecordingError(name, None, f"cannot read: {exc}") from None
+    except UnicodeDecodeError:
+        raise RecordingError(name, None, "not UTF-8 text") from None
+    except RecursionError:
+        raise RecordingError(name, None, "nested too deep") from None
+    except ValueError as exc:
+        raise RecordingError(name, None, f"not valid JSON: {printable(str(exc))[:80]}") from None
     events = doc.get("traceEvents") if isinstance(doc, dict) else doc
     if not isinstance(events, list):
         raise RecordingError(name, None, 'a Chrome trace needs a "traceEvents" list')
-    return _build(name, events, doc if isinstance(doc, dict) else {})
+    other = doc.get("otherData", {}) if isinstance(doc, dict) else {}
+    if not isinstance(other, dict):
+        raise RecordingError(name, None, "otherData: expected an object")
+    return _build(name, events, other)
 
 
-def _build(name: str, events: list[Any], doc: dict[str, Any]) -> TraceStore:
-    procs: dict[int, str] = {}
-    threads: dict[tuple[int, int], str] = {}
-    slices: dict[tuple[int, int], list[tuple[int, int, str, str, int]]] = {}
-    opened: dict[tuple[int, int], list[tuple[int, str, str]]] = {}
-    cues: list[tuple[int, tuple[int, int], str, str]] = []
+Key = tuple[int | str, int | str]
+
+
+class _Bad(Exception):
+    """One event's problem; ``_build`` adds which event."""
+
+
+def _id(ev: dict[str, Any], field: str) -> int | str:
+    """A pid or tid: a number, or a string (ray names nodes and workers so); 64-bit ids stay
+    whole, so two threads never share a lane because their low bits agree."""
+    v = ev.get(field, 0)
+    if isinstance(v, bool):
+        raise _Bad(f"{field}: expected a number or a string, got {v!r}")
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer():
+        v = int(v)
+    if isinstance(v, int):
+        if not -MAX_COUNT <= v <= MAX_COUNT:
+            raise _Bad(f"{field}: {v} is out of range")
+        return v
+    if isinstance(v, str):
+        return one_line(v)[:MAX_TEXT]
+    raise _Bad(f"{field}: expected a number or a string, got {short(v)}")
+
+
+def _ns(ev: dict[str, Any], field: str, default: float | None = None) -> int:
+    """A time in the file's microseconds as nanoseconds, finite and in range."""
+    v = ev.get(field, default)
+    if v is None:
+        raise _Bad(f'"{field}" missing')
+    if isinstance(v, bool) or not isinstance(v, int | float | str):
+        raise _Bad(f'"{field}": expected a number, got {short(v)}')
+    try:
+        us = float(v)
+    except (ValueError, OverflowError):
+        raise _Bad(f'"{field}": expected a number, got {short(v)}') from None
+    if not math.isfinite(us) or abs(us) * 1000 > MAX_T // 2:
+        raise _Bad(f'"{field}": {short(v)} µs is out of range')
+    return int(us * 1000)
+
+
+def _args(ev: dict[str, Any]) -> dict[str, Any]:
+    args = ev.get("args", {})
+    if args is None:
+        return {}
+    if not isinstance(args, dict):
+        raise _Bad(f"args: expected an object, got {short(args)}")
+    return args
+
+
+def _text(v: Any) -> str:
+    return printable(v if isinstance(v, str) else "" if v is None else short(v))[:MAX_TEXT]
+
+
+def _order(key: Key) -> tuple[tuple[int, Any], ...]:
+    """Numbers before strings: a file may mix them, and Python will not compare the two."""
+    return tuple((1, x) if isinstance(x, str) else (0, x) for x in key)
+
+
+def _build(name: str, events: list[Any], other: dict[str, Any]) -> TraceStore:
+    procs: dict[int | str, str] = {}
+    threads: dict[Key, str] = {}
+    slices: dict[Key, list[tuple[int, int, str, str, int]]] = {}
+    opened: dict[Key, list[tuple[int, str, str]]] = {}
+    cues: list[tuple[int, Key, str, str]] = []
     for k, ev in enumerate(events):
         if not isinstance(ev, dict):
             raise RecordingError(name, None, f"traceEvents[{k}]: expected an object")
-        ph = ev.get("ph")
         try:
-            pid, tid = int(ev.get("pid", 0)), int(ev.get("tid", 0))
-        except (TypeError, ValueError):
-            raise RecordingError(name, None, f"traceEvents[{k}]: pid/tid are not numbers") from None
-        key = (pid, tid)
-        if ph == "M":
-            label = str((ev.get("args") or {}).get("name", ""))
-            if ev.get("name") == "process_name":
-                procs[pid] = label
-            elif ev.get("name") == "thread_name":
-                threads[key] = label
-            continue
-        if ph not in ("X", "B", "E", "i", "I"):
-            continue
-        try:
-            ts = int(float(ev["ts"]) * 1000)
-        except (KeyError, TypeError, ValueError):
-            raise RecordingError(
-                name, None, f'traceEvents[{k}]: "ts" missing or not a number'
-            ) from None
-        threads.setdefault(key, f"thread {tid}")
-        label = str(ev.get("name", ""))
-        cat = str(ev.get("cat", ""))
-        core = (ev.get("args") or {}).get("core", -1)
-        core = core if isinstance(core, int) else -1
-        if ph == "X":
-            try:
-                dur = int(float(ev.get("dur", 0)) * 1000)
-            except (TypeError, ValueError):
-                raise RecordingError(
-                    name, None, f'traceEvents[{k}]: "dur" is not a number'
-                ) from None
-            slices.setdefault(key, []).append((ts, ts + max(0, dur), label, cat, core))
-        elif ph == "B":
-            opened.setdefault(key, []).append((ts, label, cat))
-        elif ph == "E":
-            stack = opened.get(key)
-            if stack:
-                start, blabel, bcat = stack.pop()
-                slices.setdefault(key, []).append((start, ts, blabel, bcat, core))
-        else:
-            en = label
-            ja = str((ev.get("args") or {}).get("ja", ""))
-            cues.append((ts, key, en, ja))
+            _event(ev, procs, threads, slices, opened, cues)
+        except _Bad as exc:
+            raise RecordingError(name, None, f"traceEvents[{k}].{exc}") from None
     if not slices:
         raise RecordingError(name, None, "no slices (X or B/E events) to show")
-    store = TraceStore(
-        {
-            "scenario": Path(name).stem,
-            "title": f"Chrome trace: {Path(name).name}",
-            "title_ja": f"Chromeトレース：{Path(name).name}",
-            "machine": (doc.get("otherData") or {}).get("machine") or {"python": "?"},
-            "source": "chrome-trace",
-        }
-    )
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "scenario": Path(name).stem,
+        "title": f"Chrome trace: {Path(name).name}",
+        "title_ja": f"Chromeトレース：{Path(name).name}",
+        "machine": other.get("machine") or {"python": "?"},
+        "source": "chrome-trace",
+    }
+    try:
+        store = TraceStore(check_header(name, None, header))
+    except RecordingError as exc:
+        raise RecordingError(name, None, f"otherData.{exc.what.removeprefix('header.')}") from None
     cores_pids = {pid for pid, pname in procs.items() if pname == CORES_PROCESS}
     t0 = min(s[0] for lane in slices.values() for s in lane)
-    kitchens: dict[int, int] = {}
-    lanes: dict[tuple[int, int], int] = {}
+    kitchens: dict[int | str, int] = {}
+    lanes: dict[Key, int] = {}
     own_states = False
-    for key in sorted(slices):
+    by_pid: dict[int | str, list[tuple[int, int, str, str, int]]] = {}
+    for key in sorted(slices, key=_order):
         pid, tid = key
         if pid in cores_pids:
             continue  # Cookline's own cores tracks: the cores view rebuilds them
         if pid not in kitchens:
             name_of_pid = procs.get(pid, f"process {pid}")
-            kitchens[pid] = store.declare(("process", pid), Kind.PROCESS, name_of_pid, pid=pid)
+            kitchens[pid] = store.declare(
+                ("process", pid), Kind.PROCESS, name_of_pid, pid=_number(pid)
+            )
         lanes[key] = store.declare(
-            key, Kind.THREAD, threads[key], parent=kitchens[pid], pid=pid, tid=tid
+            key, Kind.THREAD, threads[key], parent=kitchens[pid], pid=_number(pid), tid=_number(tid)
         )
         own_states |= _fill(store, lanes[key], slices[key], t0)
+        by_pid.setdefault(pid, []).extend(slices[key])
     for pid, index in kitchens.items():
-        spans = [s for key, lane in slices.items() if key[0] == pid for s in lane]
+        spans = by_pid[pid]
         first, last = min(s[0] for s in spans), max(s[1] for s in spans)
         store.add_states(
             index,
@@ -153,13 +202,62 @@ def _build(name: str, events: list[Any], doc: dict[str, Any]) -> TraceStore:
             array("h", [-1, -1]),
             array("i", [0, 0]),
         )
-    for ts, key, en, ja in sorted(cues):
-        if key in lanes:
+    for ts, key, en, ja in sorted(cues, key=lambda c: c[0]):
+        if key in lanes and ts >= t0:
             store.add_cue(ts - t0, lanes[key], en, ja)
     if not own_states:
         store.add_cue(0, 0, NOTE, NOTE_JA)
     store.end_run("done", NOTE if not own_states else "from a Chrome trace")
     return store
+
+
+def _number(v: int | str) -> int:
+    return v if isinstance(v, int) and 0 <= v <= MAX_COUNT else 0
+
+
+def _event(
+    ev: dict[str, Any],
+    procs: dict[int | str, str],
+    threads: dict[Key, str],
+    slices: dict[Key, list[tuple[int, int, str, str, int]]],
+    opened: dict[Key, list[tuple[int, str, str]]],
+    cues: list[tuple[int, Key, str, str]],
+) -> None:
+    """One trace event into the per-lane lists; raises :class:`_Bad` for a broken one."""
+    ph = ev.get("ph")
+    pid, tid = _id(ev, "pid"), _id(ev, "tid")
+    key = (pid, tid)
+    if ph == "M":
+        label = _text(_args(ev).get("name", ""))
+        if ev.get("name") == "process_name":
+            procs[pid] = label
+        elif ev.get("name") == "thread_name":
+            threads[key] = label
+        return
+    if ph not in ("X", "B", "E", "i", "I"):
+        return
+    ts = _ns(ev, "ts")
+    args = _args(ev)
+    threads.setdefault(key, f"thread {tid}")
+    label = _text(ev.get("name", ""))
+    cat = _text(ev.get("cat", ""))
+    core = args.get("core", -1)
+    if not isinstance(core, int) or isinstance(core, bool):
+        core = -1
+    elif not -1 <= core <= MAX_CORE:
+        raise _Bad(f"args.core: {core} is outside 0 .. {MAX_CORE}")
+    if ph == "X":
+        dur = _ns(ev, "dur", 0)
+        slices.setdefault(key, []).append((ts, ts + max(0, dur), label, cat, core))
+    elif ph == "B":
+        opened.setdefault(key, []).append((ts, label, cat))
+    elif ph == "E":
+        stack = opened.get(key)
+        if stack:
+            start, blabel, bcat = stack.pop()
+            slices.setdefault(key, []).append((start, max(ts, start), blabel, bcat, core))
+    else:
+        cues.append((ts, key, label, _text(args.get("ja", ""))))
 
 
 def _fill(

@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from scenarios.kitchen.menu import BY_ID
+from tui.formats import disk
+from tui.formats.recording import short
 from tui.trace.lanes import VIEWS
+from tui.trace.text import one_line
+
+MAX_SCALE = 1000.0
+"""As ``--scale`` on the command line: durations × scale, at most a thousand times longer."""
 
 BUNDLED = Path(__file__).parent.parent / "decks"
 RECORDINGS = Path(__file__).parent.parent / "recordings"
@@ -66,8 +72,10 @@ class Deck:
 
 def find(name: str) -> Path:
     """A deck by path, or by the name of a bundled one (``kitchen-tour``)."""
+    if "\0" in name:
+        raise DeckError(f"{name!r}: a path cannot hold a NUL character")
     p = Path(name)
-    if p.exists():
+    if p.exists() or p.is_symlink():
         return p
     bundled = BUNDLED / f"{name}.toml"
     if bundled.exists():
@@ -76,25 +84,38 @@ def find(name: str) -> Path:
     raise DeckError(f"{name}: no such file, and no bundled deck of that name (bundled: {have})")
 
 
-def load(path: Path) -> Deck:
+def load(path: Path, *, outside: bool = False) -> Deck:
+    """Read and check a deck. ``outside``: the user allowed recordings outside the deck's
+    folder (a deck from someone else must not open ``../../etc/passwd`` as a step)."""
     name = str(path)
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = disk.read_regular(path, disk.DECK_CAP, "deck")
+    except disk.FileError as exc:
+        raise DeckError(str(exc)) from None
+    try:
+        doc = tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+    except RecursionError:
+        raise DeckError(f"{name}: not valid TOML: nested too deep") from None
+    except UnicodeDecodeError:
+        raise DeckError(f"{name}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         where = f"{name}:{m.group(1)}" if m else name
         what = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise DeckError(f"{where}: not valid TOML: {what}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DeckError(f"{name}: cannot read: {exc}") from None
-    raw = doc.get("step")
-    if not isinstance(raw, list) or not raw:
+    steps_raw = doc.get("step")
+    if not isinstance(steps_raw, list) or not steps_raw:
         raise DeckError(f"{name}: a deck needs at least one [[step]]")
-    steps = tuple(_step(name, path.parent, k + 1, s) for k, s in enumerate(raw))
-    return Deck(str(doc.get("title", path.stem)), str(doc.get("title_ja", "")), steps)
+    folder = path.resolve().parent
+    steps = tuple(_step(name, folder, k + 1, s, outside) for k, s in enumerate(steps_raw))
+    title, title_ja = doc.get("title", path.stem), doc.get("title_ja", "")
+    for field, v in (("title", title), ("title_ja", title_ja)):
+        if not isinstance(v, str):
+            raise DeckError(f"{name}: {field}: expected a string, got {short(v)}")
+    return Deck(one_line(title), one_line(title_ja), steps)
 
 
-def _step(name: str, folder: Path, n: int, raw: Any) -> Step:
+def _step(name: str, folder: Path, n: int, raw: Any, outside: bool) -> Step:
     where = f"{name}: step {n}"
     if not isinstance(raw, dict):
         raise DeckError(f"{where}: expected a table")
@@ -102,26 +123,60 @@ def _step(name: str, folder: Path, n: int, raw: Any) -> Step:
     for key in raw:
         if key not in known:
             raise DeckError(f"{where}: unknown field {key!r} (known: {', '.join(sorted(known))})")
-    title = raw.get("title")
+    title, title_ja = raw.get("title"), raw.get("title_ja", "")
     if not isinstance(title, str) or not title:
         raise DeckError(f'{where}: missing field "title"')
+    if not isinstance(title_ja, str):
+        raise DeckError(f"{where}: title_ja: expected a string, got {short(title_ja)}")
     scenario, recording = raw.get("scenario"), raw.get("recording")
     if (scenario is None) == (recording is None):
         raise DeckError(f'{where}: give one of "scenario" or "recording"')
-    if scenario is not None and scenario not in BY_ID:
-        raise DeckError(f"{where}: scenario: unknown scenario {scenario!r}")
+    if scenario is not None and (not isinstance(scenario, str) or scenario not in BY_ID):
+        raise DeckError(f"{where}: scenario: unknown scenario {short(scenario)}")
     rec = None
     if recording is not None:
-        rec = (folder / str(recording)).resolve()
-        if not rec.is_file():
-            raise DeckError(f"{where}: recording: {recording} does not exist")
+        rec = _recording(where, folder, recording, outside)
     scale = raw.get("scale", 1.0)
-    if not isinstance(scale, int | float) or isinstance(scale, bool) or scale <= 0:
-        raise DeckError(f"{where}: scale: expected a number above 0, got {scale!r}")
+    if (
+        not isinstance(scale, int | float)
+        or isinstance(scale, bool)
+        or not 0 < scale <= MAX_SCALE  # NaN fails both
+    ):
+        raise DeckError(
+            f"{where}: scale: expected a number above 0 and at most {MAX_SCALE:g},"
+            f" got {short(scale)}"
+        )
     view = raw.get("view", "threads")
-    if view not in VIEWS:
-        raise DeckError(f"{where}: view: expected one of {', '.join(VIEWS)}, got {view!r}")
+    if not isinstance(view, str) or view not in VIEWS:
+        raise DeckError(f"{where}: view: expected one of {', '.join(VIEWS)}, got {short(view)}")
     cores = raw.get("cores")
-    if cores is not None and (not isinstance(cores, int) or isinstance(cores, bool) or cores < 1):
-        raise DeckError(f"{where}: cores: expected a whole number of CPUs, got {cores!r}")
-    return Step(title, str(raw.get("title_ja", "")), scenario, rec, float(scale), view, cores)
+    if cores is not None and (
+        not isinstance(cores, int) or isinstance(cores, bool) or not 1 <= cores <= 4096
+    ):
+        raise DeckError(f"{where}: cores: expected a whole number of CPUs, got {short(cores)}")
+    return Step(one_line(title), one_line(title_ja), scenario, rec, float(scale), view, cores)
+
+
+def _recording(where: str, folder: Path, recording: Any, outside: bool) -> Path:
+    """A step's recording, under the deck's folder unless the user allowed otherwise."""
+    if not isinstance(recording, str) or not recording:
+        raise DeckError(f"{where}: recording: expected a path, got {short(recording)}")
+    if "\0" in recording:
+        raise DeckError(f"{where}: recording: a path cannot hold a NUL character")
+    shown = _cut(one_line(recording))
+    try:
+        rec = (folder / recording).resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        raise DeckError(f"{where}: recording: {shown}: a loop of symbolic links") from None
+    if not outside and not rec.is_relative_to(folder):
+        raise DeckError(
+            f"{where}: recording: {shown} is outside the deck's folder"
+            " (--allow-outside lets a deck you trust read it)"
+        )
+    if not rec.is_file():
+        raise DeckError(f"{where}: recording: {shown} does not exist")
+    return rec
+
+
+def _cut(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -10,14 +10,19 @@ import json
 import os
 from collections.abc import Iterator
 from enum import IntEnum
-from pathlib import Path
 from typing import Any
 
 from scenarios.wire import Kind, Reason, State, code_of, name_of
-from tui.trace.store import TraceStore
+from tui.formats import disk
+from tui.trace.store import MAX_CORE, MAX_T, StoreError, TraceStore
+from tui.trace.text import printable
 
 FORMAT = "cookline"
 VERSION = 1
+BOM = b"\xef\xbb\xbf"
+"""A UTF-8 byte order mark, which some editors put first: read past, not an error."""
+MAX_COUNT = 1 << 63
+"""The largest id, pid or count a field may hold (int64, as every tool writes them)."""
 
 
 class RecordingError(Exception):
@@ -30,7 +35,8 @@ class RecordingError(Exception):
 
 
 def save(store: TraceStore, path: str | os.PathLike[str]) -> None:
-    with open(path, "w", encoding="utf-8") as f:
+    """Written beside ``path`` and renamed over it: a failed write leaves no half file."""
+    with disk.atomic(path) as f:
         for obj in records(store):
             f.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
             f.write("\n")
@@ -113,16 +119,20 @@ _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
 
 def load(path: str | os.PathLike[str]) -> TraceStore:
     """Read and check a recording; raises :class:`RecordingError` at the first bad line."""
-    name = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise RecordingError(name, None, "no such file")
-    if p.is_dir():
-        raise RecordingError(name, None, "is a directory, not a recording")
+    return parse(str(path), read(path))
+
+
+def read(path: str | os.PathLike[str]) -> bytes:
+    """A recording's or a Chrome trace's bytes: a regular file, read once, capped."""
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise RecordingError(name, None, f"cannot read: {exc.strerror}") from None
+        return disk.read_regular(path, disk.RECORDING_CAP, "recording")
+    except disk.FileError as exc:
+        raise RecordingError(exc.path, None, exc.what) from None
+
+
+def parse(name: str, raw: bytes) -> TraceStore:
+    """A recording's bytes as a store; ``name`` is what error lines call the file."""
+    raw = raw.removeprefix(BOM)
     if not raw.strip():
         raise RecordingError(name, None, "empty file: a recording starts with a cookline header")
     if b"\0" in raw[:4096]:
@@ -131,45 +141,148 @@ def load(path: str | os.PathLike[str]) -> TraceStore:
     lines = raw.split(b"\n")
     ends_cleanly = raw.endswith(b"\n")
     last_t: dict[int, int] = {}
-    parents: list[tuple[int, int | None]] = []
+    lines_of: list[int] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError:
-            raise RecordingError(name, number, "not UTF-8 text") from None
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            cut = number == len(lines) and not ends_cleanly
-            why = "the file ends mid-line (truncated?)" if cut else f"not JSON ({exc.msg})"
-            raise RecordingError(name, number, why) from None
-        if not isinstance(obj, dict):
-            raise RecordingError(name, number, "expected a JSON object")
+        obj = _json_line(name, number, line, cut=number == len(lines) and not ends_cleanly)
         if store is None:
-            store = TraceStore(_header(name, obj))
+            store = TraceStore(check_header(name, number, obj))
             continue
-        _record(name, number, obj, store, last_t, parents)
+        try:
+            _record(name, number, obj, store, last_t, lines_of)
+        except StoreError as exc:
+            raise RecordingError(name, number, f"{obj.get('type')}: {exc}") from None
     assert store is not None  # the file is not blank, so it had a first line
-    for number, parent in parents:
-        if parent is not None and parent >= len(store.actors):
-            raise RecordingError(name, number, f"actor.parent: {parent} was never declared")
+    for a in store.actors:
+        if a.parent is not None and a.parent >= len(store.actors):
+            raise RecordingError(
+                name, lines_of[a.index], f"actor.parent: {a.parent} was never declared"
+            )
+    looped = store.cycle()
+    if looped is not None:
+        raise RecordingError(
+            name, lines_of[looped], f"actor.parent: actor {looped} is its own ancestor (a cycle)"
+        )
     return store
 
 
-def _header(name: str, obj: dict[str, Any]) -> dict[str, Any]:
+def _json_line(name: str, number: int, line: bytes, cut: bool) -> dict[str, Any]:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RecordingError(name, number, "not UTF-8 text") from None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        why = "the file ends mid-line (truncated?)" if cut else f"not JSON ({exc.msg})"
+        raise RecordingError(name, number, why) from None
+    except RecursionError:
+        raise RecordingError(name, number, "nested too deep") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise RecordingError(name, number, f"not JSON ({printable(str(exc))[:80]})") from None
+    if not isinstance(obj, dict):
+        raise RecordingError(name, number, "expected a JSON object")
+    return obj
+
+
+def check_header(name: str, number: int | None, obj: dict[str, Any]) -> dict[str, Any]:
+    """The header's known fields checked by type and range, every string made printable;
+    unknown fields kept as they are (a newer Cookline may add some)."""
     if obj.get("format") != FORMAT:
-        raise RecordingError(name, 1, f'not a cookline recording (expected "format": "{FORMAT}")')
+        raise RecordingError(
+            name, number, f'not a cookline recording (expected "format": "{FORMAT}")'
+        )
     version = obj.get("version")
     if version != VERSION:
         raise RecordingError(
-            name, 1, f"version {version!r} is not supported (this Cookline reads version {VERSION})"
+            name,
+            number,
+            f"version {short(version)} is not supported (this Cookline reads version {VERSION})",
         )
     for key in ("scenario", "machine"):
         if key not in obj:
-            raise RecordingError(name, 1, f'header: missing field "{key}"')
-    return {k: v for k, v in obj.items() if k not in ("format", "version")}
+            raise RecordingError(name, number, f'header: missing field "{key}"')
+    header = {k: v for k, v in obj.items() if k not in ("format", "version")}
+    _check_fields(name, number, "header", header, _HEADER)
+    _check_fields(name, number, "header.machine", header["machine"], _MACHINE)
+    for field in ("cpus", "cpus_allowed"):
+        cpus = header["machine"].get(field, [])
+        if len(cpus) > MAX_CORE + 1 or not all(
+            isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= MAX_CORE for c in cpus
+        ):
+            raise RecordingError(
+                name, number, f"header.machine.{field}: expected a list of core numbers"
+            )
+    runs = header.get("runs")
+    if runs is not None and not all(isinstance(r, str | None) for r in runs):
+        raise RecordingError(name, number, "header.runs: expected a list of scenario ids")
+    return _printable(header)
+
+
+_HEADER: dict[str, tuple[type, ...]] = {
+    "scenario": (str,),
+    "title": (str,),
+    "title_ja": (str,),
+    "model": (str,),
+    "bound": (str,),
+    "params": (dict,),
+    "machine": (dict,),
+    "started": (str,),
+    "source": (str,),
+    "runs": (list,),
+}
+_MACHINE: dict[str, tuple[type, ...]] = {
+    "cores": (int,),
+    "cpus_allowed": (list,),
+    "cpus_used": (int,),
+    "cpus": (list,),
+    "python": (str,),
+    "implementation": (str,),
+    "gil_enabled": (bool, type(None)),
+    "platform": (str,),
+}
+
+
+def _check_fields(
+    name: str,
+    number: int | None,
+    where: str,
+    obj: dict[str, Any],
+    fields: dict[str, tuple[type, ...]],
+) -> None:
+    for field, types in fields.items():
+        if field not in obj:
+            continue
+        v = obj[field]
+        if not isinstance(v, types) or (isinstance(v, bool) and bool not in types):
+            raise RecordingError(
+                name, number, f"{where}.{field}: expected {_wanted(types)}, got {short(v)}"
+            )
+        if isinstance(v, int) and not isinstance(v, bool) and not 0 <= v <= MAX_COUNT:
+            raise RecordingError(name, number, f"{where}.{field}: {short(v)} is out of range")
+
+
+def _printable(v: Any) -> Any:
+    """Every string in a header, at any depth, without control characters."""
+    if isinstance(v, str):
+        return printable(v)
+    if isinstance(v, dict):
+        return {printable(str(k)): _printable(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_printable(x) for x in v]
+    return v
+
+
+def _wanted(types: tuple[type, ...]) -> str:
+    names = {type(None): "null", dict: "an object", list: "a list", str: "a string"}
+    return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def short(v: Any) -> str:
+    """A value as the error line shows it: never a whole megabyte of it."""
+    text = printable(repr(v))
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def _enum(name: str, number: int, enum: type[IntEnum], field: str, value: str) -> int:
@@ -177,7 +290,9 @@ def _enum(name: str, number: int, enum: type[IntEnum], field: str, value: str) -
         return code_of(enum, value)
     except KeyError:
         allowed = ", ".join(m.name.lower() for m in enum)
-        raise RecordingError(name, number, f"{field}: {value!r} is not one of {allowed}") from None
+        raise RecordingError(
+            name, number, f"{field}: {short(value)} is not one of {allowed}"
+        ) from None
 
 
 def _record(
@@ -186,19 +301,30 @@ def _record(
     obj: dict[str, Any],
     store: TraceStore,
     last_t: dict[int, int],
-    parents: list[tuple[int, int | None]],
+    lines_of: list[int],
 ) -> None:
     kind = obj.get("type")
-    if kind not in _FIELDS:
+    if not isinstance(kind, str) or kind not in _FIELDS:
         known = ", ".join(_FIELDS)
-        raise RecordingError(name, number, f"unknown type {kind!r} (expected one of {known})")
+        raise RecordingError(name, number, f"unknown type {short(kind)} (expected one of {known})")
     for field, types in _FIELDS[kind].items():
         if field not in obj:
             raise RecordingError(name, number, f'{kind}: missing field "{field}"')
         v = obj[field]
         if not isinstance(v, types) or (isinstance(v, bool) and bool not in types):
             wanted = " or ".join("null" if t is type(None) else t.__name__ for t in types)
-            raise RecordingError(name, number, f"{kind}.{field}: expected {wanted}, got {v!r}")
+            raise RecordingError(name, number, f"{kind}.{field}: expected {wanted}, got {short(v)}")
+        if (
+            isinstance(v, int)
+            and not isinstance(v, bool)
+            and field not in ("value", "t")
+            and not -1 <= v <= MAX_COUNT
+        ):
+            raise RecordingError(name, number, f"{kind}.{field}: {short(v)} is out of range")
+    if "t" in obj and obj["t"] < 0:
+        raise RecordingError(name, number, f"{kind}.t: negative time {short(obj['t'])}")
+    if "t" in obj and obj["t"] > MAX_T:
+        raise RecordingError(name, number, f"{kind}.t: {short(obj['t'])} ns is past 2**62")
     if kind == "actor":
         if obj["id"] != len(store.actors):
             raise RecordingError(
@@ -207,9 +333,11 @@ def _record(
                 f"actor.id: expected {len(store.actors)} (ids count up from 0), got {obj['id']}",
             )
         parent = obj["parent"]
+        if parent == obj["id"]:
+            raise RecordingError(name, number, f"actor.parent: actor {parent} is its own parent")
         if parent is not None and parent < 0:
             raise RecordingError(name, number, f"actor.parent: {parent} is not an actor id")
-        parents.append((number, parent))
+        lines_of.append(number)
         store.declare(
             obj["id"],
             Kind(_enum(name, number, Kind, "actor.kind", obj["kind"])),
@@ -220,14 +348,19 @@ def _record(
         )
         return
     if kind == "end":
-        store.end_run(obj["outcome"], obj["message"], obj.get("exit_code"))
+        code = obj.get("exit_code")
+        if code is not None and (
+            not isinstance(code, int) or isinstance(code, bool) or not -255 <= code <= 255
+        ):
+            raise RecordingError(
+                name, number, f"end.exit_code: expected a status, got {short(code)}"
+            )
+        store.end_run(printable(obj["outcome"]), printable(obj["message"]), code)
         return
     actor = obj["actor"]
     if not 0 <= actor < len(store.actors):
-        raise RecordingError(name, number, f"{kind}.actor: {actor} was never declared")
+        raise RecordingError(name, number, f"{kind}.actor: {short(actor)} was never declared")
     t = obj["t"]
-    if t < 0:
-        raise RecordingError(name, number, f"{kind}.t: negative time {t}")
     if kind == "state":
         if t < last_t.get(actor, 0):
             raise RecordingError(
@@ -240,6 +373,8 @@ def _record(
         reason = _enum(name, number, Reason, "state.reason", obj["reason"]) if obj["reason"] else 0
         lab = store.label(obj["label"]) if obj["label"] else 0
         core = obj["core"] if obj["core"] is not None else -1
+        if not 0 <= core <= MAX_CORE and obj["core"] is not None:
+            raise RecordingError(name, number, f"state.core: {core} is outside 0 .. {MAX_CORE}")
         store.add_state(actor, t, st, reason, core, lab)
     elif kind == "cue":
         store.add_cue(t, actor, obj["text"], obj["text_ja"])

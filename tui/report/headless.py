@@ -14,7 +14,8 @@ from scenarios.wire import Kind, State
 from tui.report import glyphs
 from tui.report.glyphs import GLYPH
 from tui.trace import raster
-from tui.trace.store import TraceStore
+from tui.trace.lanes import MAX_INDENT
+from tui.trace.store import Actor, TraceStore
 from tui.trace.summary import Summary, summarise
 
 GLYPHS = {st: (GLYPH[st], glyphs.STYLE[look]) for st, look in glyphs.LOOK.items()}
@@ -77,13 +78,38 @@ def lane(
     return text
 
 
+MAX_LANES = 400
+"""Lanes printed at most: a file of 100,000 actors is a page of lanes and a line saying how
+many more there are, not minutes of output nobody reads (the app scrolls through them all)."""
+
+
+def _rows(store: TraceStore) -> list[tuple[int, Actor]]:
+    return store.ordered()[:MAX_LANES]
+
+
+def _indent(depth: int) -> str:
+    return "  " * min(depth, MAX_INDENT)
+
+
+def more_lanes(store: TraceStore) -> Text | None:
+    """The line under a cut Gantt: how many lanes were left out."""
+    left = len(store.actors) - MAX_LANES
+    if left <= 0:
+        return None
+    return Text(
+        f"… {left:,} more lanes not printed (the first {MAX_LANES:,} in tree order;"
+        " the app shows every lane)",
+        style="dim",
+    )
+
+
 def gantt(store: TraceStore, width: int) -> RenderableType:
     start, end = store.bounds()
-    rows = store.ordered()
+    rows = _rows(store)
     names = []
     for depth, a in rows:
         icon = {Kind.PROCESS: "▣", Kind.THREAD: "•", Kind.TASK: "◦"}[a.kind]
-        names.append(f"{'  ' * depth}{icon} {a.name}")
+        names.append(f"{_indent(depth)}{icon} {a.name}")
     name_w = min(max((len(n) for n in names), default=8), max(12, width // 3))
     cells = max(10, width - name_w - 2)
     out = Text()
@@ -93,6 +119,10 @@ def gantt(store: TraceStore, width: int) -> RenderableType:
         out.append_text(lane(store, a.index, start, end, cells))
         out.append("\n")
     out.append_text(axis(start, end, cells, name_w + 2, start))
+    more = more_lanes(store)
+    if more is not None:
+        out.append("\n")
+        out.append_text(more)
     out.no_wrap = True  # built to the width: a lane is never folded onto a second line
     return out
 
@@ -133,12 +163,12 @@ def summary_table(store: TraceStore, s: Summary) -> Table:
     for col in ("running", "ready", "waiting"):
         table.add_column(col, justify="right")
     table.add_column("end")
-    for depth, a in store.ordered():
+    for depth, a in _rows(store):
         row = s.actors[a.index]
         end = row.final.name.lower() if row.final is not None else "—"
         style = "red" if row.final == State.FAILED else ""
         table.add_row(
-            "  " * depth + a.name,
+            _indent(depth) + glyphs.cut(a.name, 60),
             a.kind.name.lower(),
             seconds(row.running),
             seconds(row.ready),

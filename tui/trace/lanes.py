@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 VIEWS = ("threads", "cores", "coroutines")
 """Every view, in the order the keys and the help list them."""
+MAX_INDENT = 12
+"""Tree levels shown by indenting: a chain 100,000 deep must not make rows that long."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,8 @@ def lanes_for(store: TraceStore, view: str) -> list[Lane]:
     out: list[Lane] = []
     for depth, a in store.ordered():
         if view == "threads" and a.kind in (Kind.PROCESS, Kind.THREAD):
-            out.append(Lane(a.name, depth, actor=a.index, heading=a.kind == Kind.PROCESS))
+            heading = a.kind == Kind.PROCESS
+            out.append(Lane(a.name, min(depth, MAX_INDENT), actor=a.index, heading=heading))
         elif view == "coroutines":
             has_tasks = any(c.kind == Kind.TASK for c in store.children(a.index))
             if a.kind == Kind.TASK:

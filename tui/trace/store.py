@@ -8,6 +8,7 @@ Times are nanoseconds since the run's time zero. Every writer comes through one 
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from array import array
@@ -39,6 +40,19 @@ from scenarios.wire import (
     T,
     Value,
 )
+from tui.trace.text import one_line, printable
+
+MAX_T = 1 << 62
+"""Latest instant a store holds (ns): far past any run, and sums of two never overflow int64."""
+MAX_CORE = (1 << 15) - 1
+"""Highest core number (the core column is 16 bits; Linux allows 8,192 CPUs)."""
+MAX_LABELS = 100_000
+"""Distinct label texts kept: a program naming every event anew must not grow without end."""
+TOO_MANY_LABELS = f"(labels beyond {MAX_LABELS:,} not kept)"
+
+
+class StoreError(ValueError):
+    """Data the store refuses at its door; a loader adds the file and line."""
 
 
 @dataclass
@@ -260,6 +274,8 @@ class TraceStore:
         self._bounds_key: tuple[int, int] = (-1, -1)
         self._cores: set[int] = set()
         self._cores_upto: dict[int, int] = {}
+        self._tree: dict[int | None, list[Actor]] = {}
+        self._tree_key: tuple[int, int] = (-1, -1)
 
     @property
     def events(self) -> int:
@@ -294,9 +310,12 @@ class TraceStore:
     ) -> int:
         """An actor, by the key its source gives it (a wire id, a recording's id, a Chrome
         trace's ``(pid, tid)``); declared again, it is renamed. ``parent`` is the parent's index
-        in this store. Returns the actor's index."""
+        in this store (checked for cycles by :meth:`cycle`, once all are declared). Returns the
+        actor's index."""
         a = self._actor(key)
-        a.kind, a.name, a.pid = Kind(kind), name, pid
+        if parent is not None and parent == a.index:
+            raise StoreError(f"actor {a.index} is its own parent")
+        a.kind, a.name, a.pid = Kind(kind), one_line(name), pid
         a.tid = tid or a.tid
         a.parent = parent
         self.renames += 1
@@ -306,8 +325,13 @@ class TraceStore:
         """The label index of a text, for the ``label`` column of ``add_states``."""
         i = self._text_index.get(text)
         if i is None:
-            i = self._text_index[text] = len(self.labels)
-            self.labels.append(text)
+            text = one_line(text)
+            if len(self.labels) >= MAX_LABELS:
+                text = TOO_MANY_LABELS
+            i = self._text_index.get(text)
+            if i is None:
+                i = self._text_index[text] = len(self.labels)
+                self.labels.append(text)
         return i
 
     def add_states(
@@ -321,21 +345,32 @@ class TraceStore:
     def add_state(
         self, actor: int, t: int, state: int, reason: int = 0, core: int = -1, label: int = 0
     ) -> None:
-        """One state event of one actor."""
+        """One state event of one actor, checked (a loader's path: one event at a time)."""
+        if not 0 <= t <= MAX_T:
+            raise StoreError(f"time {t} is outside 0 .. 2**62 ns")
+        if not -1 <= core <= MAX_CORE:
+            raise StoreError(f"core {core} is outside 0 .. {MAX_CORE}")
         self.actors[actor].append(t, state, reason, core, label)
         self._events += 1
 
     def add_cue(self, t: int, actor: int, en: str, ja: str = "") -> None:
-        insort(self.cues, (t, actor, en, ja))
+        insort(self.cues, (_instant(t), actor, printable(en), printable(ja)))
 
     def add_value(self, t: int, actor: int, name: str, number: float) -> None:
-        insort(self.values, (t, actor, name, float(number)))
+        try:
+            v = float(number)
+        except OverflowError:
+            v = math.inf
+        if not math.isfinite(v):
+            shown = repr(number)
+            raise StoreError(f"not a finite number ({shown[:20]}{'…' if len(shown) > 20 else ''})")
+        insort(self.values, (_instant(t), actor, one_line(name), v))
 
     def add_error(self, t: int, actor: int, text: str) -> None:
-        insort(self.errors, (t, actor, text))
+        insort(self.errors, (_instant(t), actor, printable(text)))
 
     def add_lock(self, t: int, actor: int, lock: str, held: bool) -> None:
-        insort(self.locks, (t, actor, lock, bool(held)))
+        insort(self.locks, (_instant(t), actor, one_line(lock), bool(held)))
 
     def end_run(
         self,
@@ -379,6 +414,9 @@ class TraceStore:
             return 0
         i = self._label_index.get(key)
         if i is None:
+            if len(self.labels) >= MAX_LABELS:
+                i = self._label_index[key] = self.label(TOO_MANY_LABELS)
+                return i
             i = self._label_index[key] = len(self.labels)
             self.labels.append(self._label_text.get(key, ""))
         return i
@@ -416,9 +454,10 @@ class TraceStore:
             parent = self._actor(r.parent).index if r.parent else None
             self.declare(r.actor, Kind(r.kind), r.name, parent=parent, pid=r.pid, tid=r.tid)
         elif isinstance(r, LabelText):
-            self._label_text[r.label] = r.text
+            text = one_line(r.text)
+            self._label_text[r.label] = text
             if r.label in self._label_index:
-                self.labels[self._label_index[r.label]] = r.text
+                self.labels[self._label_index[r.label]] = text
         elif isinstance(r, Cue):
             self.add_cue(r.t - t0, self._actor(r.actor).index, r.en, r.ja)
         elif isinstance(r, Value):
@@ -558,26 +597,59 @@ class TraceStore:
         return sorted(cues, key=lambda c: (root(c[1]), c[0]))
 
     def children(self, parent: int | None) -> list[Actor]:
-        return [a for a in self.actors if a.parent == parent]
+        return self._children().get(parent, [])
+
+    def _children(self) -> dict[int | None, list[Actor]]:
+        """Each actor's children, in declaration order: built once per change of the tree,
+        so a walk of 100,000 actors is linear, not a scan of all of them per actor."""
+        key = (len(self.actors), self.renames)
+        if self._tree_key != key:
+            index: dict[int | None, list[Actor]] = {}
+            for a in self.actors:
+                index.setdefault(a.parent, []).append(a)
+            self._tree, self._tree_key = index, key
+        return self._tree
+
+    def cycle(self) -> int | None:
+        """An actor whose chain of parents comes back to itself, or None (the loaders refuse
+        such a file: every walk up the tree would loop)."""
+        state = [0] * len(self.actors)  # 0 unseen, 1 on the current path, 2 done
+        for start in range(len(self.actors)):
+            path = []
+            i: int | None = start
+            while i is not None and 0 <= i < len(state) and state[i] == 0:
+                state[i] = 1
+                path.append(i)
+                i = self.actors[i].parent
+            if i is not None and 0 <= i < len(state) and state[i] == 1:
+                return i
+            for k in path:
+                state[k] = 2
+        return None
 
     def ordered(self) -> list[tuple[int, Actor]]:
-        """Actors as a tree walk (kitchen, its cooks, their tasks) with their depth."""
+        """Actors as a tree walk (kitchen, its cooks, their tasks) with their depth.
+
+        Iterative, with an explicit stack: a chain 100,000 deep must not hit Python's
+        recursion limit."""
         out: list[tuple[int, Actor]] = []
         seen: set[int] = set()
+        kids = self._children()
 
-        def walk(a: Actor, depth: int) -> None:
-            if a.index in seen:
-                return
-            seen.add(a.index)
-            out.append((depth, a))
-            for c in self.children(a.index):
-                walk(c, depth + 1)
+        def walk(root: Actor) -> None:
+            stack = [(0, root)]
+            while stack:
+                depth, a = stack.pop()
+                if a.index in seen:
+                    continue
+                seen.add(a.index)
+                out.append((depth, a))
+                stack.extend((depth + 1, c) for c in reversed(kids.get(a.index, [])))
 
-        for root in self.actors:
-            if root.parent is None:
-                walk(root, 0)
+        for root in kids.get(None, []):
+            walk(root)
         for a in self.actors:  # anything in a cycle or orphaned still shows
-            walk(a, 0)
+            walk(a)
         return out
 
     def all_waiting_at(self, t: int, kinds: tuple[Kind, ...] = (Kind.TASK,)) -> int:
@@ -595,3 +667,9 @@ class TraceStore:
             if a.name == name:
                 return a
         raise KeyError(name)
+
+
+def _instant(t: int) -> int:
+    if not 0 <= t <= MAX_T:
+        raise StoreError(f"time {t} is outside 0 .. 2**62 ns")
+    return t

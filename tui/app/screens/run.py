@@ -157,6 +157,11 @@ class RunScreen(Screen[None]):
         if saved is not None and saved != self._told:
             self._told = saved
             self.host.noted(f"recorded {self.store.events:,} events to {saved}")
+        failed = self.source.save_failed
+        if failed is not None and failed != self._told:
+            self._told = failed
+            self.host.noted(f"could not record: {failed}")
+            self.notify(f"could not record: {failed}", severity="error", markup=False)
             self._figures_key = ()  # the figures say so too (a toast would cover the lanes)
 
     # -- time ---------------------------------------------------------------------------------

@@ -1,0 +1,23 @@
+"""Text from a file or a traced program, made safe to put on a terminal or in an SVG.
+
+Names, labels and cues come from files people send each other: an escape sequence in a
+cook's name would retitle the terminal (OSC 2) or write the clipboard (OSC 52), and a control
+character makes an SVG invalid XML. Every string is cleaned once, at the store's door.
+"""
+
+from __future__ import annotations
+
+_CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)])
+del _CONTROL[ord("\n")], _CONTROL[ord("\t")]
+_CONTROL_ONE_LINE = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)])
+_CONTROL_ONE_LINE.update({ord("\n"): " ", ord("\t"): " "})  # type: ignore[dict-item]
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (C0, DEL, C1) but newline and tab."""
+    return text.translate(_CONTROL) if not text.isprintable() else text
+
+
+def one_line(text: str) -> str:
+    """A name for a lane: no control characters at all; newline and tab become spaces."""
+    return text.translate(_CONTROL_ONE_LINE) if not text.isprintable() else text
