@@ -22,16 +22,18 @@ def test_the_tour_in_a_browser_offline(tmp_path: Path) -> None:
     port = free_port()
     server = subprocess.Popen(
         [str(COOKLINE), "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # the server and every app it starts: one group to stop
+        start_new_session=True,
     )
     tree: set[int] = set()
     try:
+        assert server.stdout is not None
+        url = server.stdout.readline().decode().split()[2]  # printed once it listens
         wait_listening(port, server)
 
         async def visit() -> tuple[bool, list[str]]:
-            async with open_page(f"http://127.0.0.1:{port}/") as page:
+            async with open_page(url) as page:
                 seen = False
                 for _ in range(120):
                     await asyncio.sleep(0.25)

@@ -181,6 +181,17 @@ def _parser() -> argparse.ArgumentParser:
     srv = sub.add_parser("serve", help="the app in a web browser (textual-serve), offline")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     srv.add_argument("--port", type=number(int, 1, 65535), default=8000, help="port (default 8000)")
+    srv.add_argument(
+        "--public",
+        action="store_true",
+        help="allow an address other machines can reach (anyone with the URL drives the app)",
+    )
+    srv.add_argument(
+        "--max-sessions",
+        type=number(int, 1, 64),
+        default=4,
+        help="browser sessions at once, each its own Cookline (default 4)",
+    )
     lang(srv)
     scale(srv)
 
@@ -354,19 +365,32 @@ def cmd_present(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import socket
-
     from tui.app import serve
 
-    with socket.socket() as s:
-        try:
-            s.bind((args.host, args.port))
-        except OSError as exc:
+    try:
+        serve.check_bind(args.host, args.port)
+    except serve.ServeError as exc:
+        raise CliError(str(exc)) from None
+    if not serve.is_loopback(args.host):
+        if not args.public:
             raise CliError(
-                f"--port {args.port}: cannot listen on {args.host}: {exc.strerror}"
-            ) from None
-    print(f"Cookline on http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True)
-    serve.serve(args.host, args.port, args.lang, args.scale)
+                f"--host {args.host}: reachable from other machines; add --public if that is"
+                " what you want (anyone with the printed URL can drive Cookline)"
+            )
+        print(
+            f"cookline: warning: serving on {args.host}, reachable from other machines:"
+            " anyone with the URL below can drive Cookline",
+            file=sys.stderr,
+            flush=True,
+        )
+    serve.serve(
+        args.host,
+        args.port,
+        args.lang,
+        args.scale,
+        max_sessions=args.max_sessions,
+        announce=lambda line: print(line, flush=True),
+    )
     return 0
 
 

@@ -16,6 +16,7 @@ supervisor.
 from scenarios.probe._asyncio import close_loop, event_loop, rename_task, run_async
 from scenarios.probe._buffer import setup
 from scenarios.probe._clock import burn, calibrate
+from scenarios.probe._lifeline import tie_to_parent
 from scenarios.probe._marks import (
     checkpoint,
     cpu_work,
@@ -60,6 +61,7 @@ __all__ = [
     "run_async",
     "setup",
     "sleep",
+    "tie_to_parent",
     "traceback_text",
     "value",
     "waiting",
