@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.cookline-installed
 
-.PHONY: run test lint bench fuzz snapshots screenshots recordings clean
+.PHONY: run test lint bench fuzz chaos snapshots screenshots recordings clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench: $(STAMP)  ## speed figures, as ratios to baselines measured in the same r
 
 fuzz: $(STAMP)  ## 10,000 hostile files through every loader (the suite runs 300)
 	COOKLINE_FUZZ=3334 $(BIN)/python -m pytest tests/test_fuzz.py -q -s
+
+chaos: $(STAMP)  ## 200 live runs hit by a signal at a random moment (the suite runs 10)
+	COOKLINE_CHAOS=200 $(BIN)/python -m pytest tests/test_chaos.py -q -s
 
 screenshots: $(STAMP)  ## the README's pictures, from the bundled recordings
 	$(BIN)/python -m tui.pictures screenshots

@@ -50,7 +50,7 @@ def one_line(capsys: pytest.CaptureFixture[str], argv: list[str], code: int = 2)
     return cap.err
 
 
-RECORDINGS = {
+RECORDINGS: dict[str, tuple[list[Any], dict[str, Any], str]] = {
     "t-2**80": ([ACTOR, state(t=2**80)], {}, ":3: state.t: "),
     "t-2**63": ([ACTOR, state(t=2**63)], {}, ":3: state.t: "),
     "core-70000": ([ACTOR, state(core=70000)], {}, ":3: state.core: 70000"),
@@ -103,7 +103,7 @@ def test_hostile_recordings_are_one_line(
     assert len(err) < 300  # the value is cut, not printed whole
 
 
-CHROME = {
+CHROME: dict[str, tuple[str, str]] = {
     "ts-1e308": ('[{"ph":"X","ts":1e308,"dur":1,"pid":1,"tid":1}]', '"ts": 1e+308 µs is out'),
     "ts-Infinity": ('[{"ph":"X","ts":Infinity,"dur":1,"pid":1,"tid":1}]', '"ts": inf µs'),
     "dur-1e300": ('[{"ph":"X","ts":1,"dur":1e300,"pid":1,"tid":1}]', '"dur": 1e+300 µs'),

@@ -274,6 +274,7 @@ def cmd_tour(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from scenarios.kitchen.menu import UnknownScenario, get
     from scenarios.supervisor.affinity import CoresError, choose_cpus
+    from tui.formats import disk
     from tui.report import headless
     from tui.runs import session
 
@@ -292,6 +293,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         spec = LiveSpec(scenario.id, args.scale, args.cores, args.timeout, args.stall, args.record)
         return _run_app(live=spec, lang=args.lang)
+    import signal
+
     console = _console(args)
     run, store = session.start(
         scenario,
@@ -300,21 +303,34 @@ def cmd_run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         stall_after=args.stall,
     )
+    recorder = None
+    if args.record:
+        try:
+            recorder = session.Recorder(store, args.record)
+        except disk.FileError as exc:
+            run.stop("could not record")
+            run.wait()
+            raise CliError(str(exc)) from None
+
+    def terminated(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM ends the run as Ctrl-C does: stopped, recorded
+
+    previous = signal.signal(signal.SIGTERM, terminated)
     try:
         with console.status(f"running {scenario.id}…", spinner="dots"):
             while run.wait(0.2) is None:
                 pass
     except KeyboardInterrupt:
-        run.stop("stopped by the user (Ctrl-C)")
+        run.stop("stopped by the user (Ctrl-C or SIGTERM)")
         run.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     result = run.result
     assert result is not None
-    headless.show(store, console, args.lang)
-    if args.record:
-        from tui.formats import recording
-
-        _saving(recording.save, store, args.record)
+    if recorder is not None:
+        _saving(recorder.finish)
         console.print(f"recorded {store.events} events to {args.record}", markup=False, style="dim")
+    headless.show(store, console, args.lang)
     return 0 if result.ok else 1
 
 

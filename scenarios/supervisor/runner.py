@@ -30,7 +30,7 @@ from scenarios.kitchen.menu import Scenario
 from scenarios.supervisor import watchdog
 from scenarios.supervisor.affinity import choose_cpus
 from scenarios.supervisor.collector import BatchSink, Collector, close_writer
-from scenarios.supervisor.tree import descendants, kill_tree, tree_cpu
+from scenarios.supervisor.tree import adopt_orphans, descendants, kill_tree, tree_cpu
 
 _chunk_iters = 0
 
@@ -117,6 +117,7 @@ class Run:
     # -- the caller's side ------------------------------------------------------------------
 
     def start(self) -> None:
+        adopt_orphans()
         self._supervisor.start()
         self._started.wait(30)
 

@@ -7,8 +7,28 @@ Read on Cookline's side only, a few times a second: psutil reads /proc, which re
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 
 import psutil
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+@functools.cache
+def adopt_orphans() -> bool:
+    """Make Cookline the parent of every orphan of its worker trees (``PR_SET_CHILD_SUBREAPER``).
+
+    A grandchild whose parent died is otherwise handed to PID 1: no longer found by walking
+    the tree from the worker, and, once killed, a zombie until PID 1 reaps it -- measured on
+    this machine, 1.7 s of a stop spent waiting for that. Adopted, Cookline reaps it at once.
+    Once per process; False where the kernel has no such thing.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+    except (AttributeError, OSError):
+        return False
 
 
 def descendants(pid: int) -> set[int]:

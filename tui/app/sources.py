@@ -15,7 +15,7 @@ from typing import Protocol
 from scenarios.kitchen.menu import BY_ID
 from scenarios.supervisor.runner import Run
 from tui.app.load import LoadSource, machine_load
-from tui.formats import disk, recording
+from tui.formats import disk
 from tui.runs import session
 from tui.trace.store import TraceStore
 
@@ -107,6 +107,12 @@ class LiveRun:
         self.saved: str | None = None
         self.save_failed: str | None = None
         """Why the recording could not be written, if it could not."""
+        self.recorder: session.Recorder | None = None
+        if spec.record:
+            try:
+                self.recorder = session.Recorder(self.store, spec.record)
+            except disk.FileError as exc:
+                self.save_failed = str(exc)
 
     @property
     def growing(self) -> bool:
@@ -116,10 +122,11 @@ class LiveRun:
         if not self.run.finished:
             self.run.stop(why)
             self.run.wait(10)
-        if self.spec.record and self.saved is None and self.store.events:
+        recorder, self.recorder = self.recorder, None
+        if recorder is not None:
             try:
-                recording.save(self.store, self.spec.record)
-                self.saved = self.spec.record
+                recorder.finish()
+                self.saved = recorder.path
             except disk.FileError as exc:  # told on screen and after the app; the run stays
                 self.save_failed = str(exc)
 

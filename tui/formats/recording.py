@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from enum import IntEnum
 from typing import Any
 
 from scenarios.wire import Kind, Reason, State, code_of, name_of
 from tui.formats import disk
-from tui.trace.store import MAX_CORE, MAX_T, StoreError, TraceStore
+from tui.trace.store import MAX_CORE, MAX_T, Actor, StoreError, TraceStore
 from tui.trace.text import printable
 
 FORMAT = "cookline"
@@ -46,47 +47,130 @@ def records(store: TraceStore) -> Iterator[dict[str, Any]]:
     """Header, actors, then every timed record in time order (states before metadata at ties)."""
     yield {"format": FORMAT, "version": VERSION, **store.header}
     for a in store.actors:
-        yield {
-            "type": "actor",
-            "id": a.index,
-            "kind": name_of(Kind, a.kind),
-            "parent": a.parent,
-            "name": a.name,
-            "pid": a.pid,
-            "tid": a.tid,
-        }
+        yield _actor(a)
     timed: list[tuple[int, int, dict[str, Any]]] = []
     for a in store.actors:
         for k in range(len(a)):
-            st = a.state[k]
-            timed.append(
-                (
-                    a.t[k],
-                    0,
-                    {
-                        "type": "state",
-                        "t": a.t[k],
-                        "actor": a.index,
-                        "state": name_of(State, st),
-                        "reason": name_of(Reason, a.reason[k]) if a.reason[k] else None,
-                        "core": a.core[k] if a.core[k] >= 0 else None,
-                        "label": store.labels[a.label[k]] or None,
-                    },
-                )
-            )
-    for t, actor, en, ja in store.cues:
-        timed.append((t, 1, {"type": "cue", "t": t, "actor": actor, "text": en, "text_ja": ja}))
-    for t, actor, name, v in store.values:
-        timed.append((t, 1, {"type": "value", "t": t, "actor": actor, "name": name, "value": v}))
-    for t, actor, text in store.errors:
-        timed.append((t, 1, {"type": "error", "t": t, "actor": actor, "text": text}))
-    for t, actor, name, held in store.locks:
-        timed.append((t, 1, {"type": "lock", "t": t, "actor": actor, "lock": name, "held": held}))
+            timed.append((a.t[k], 0, _state(store, a, k)))
+    timed.extend((obj["t"], 1, obj) for obj in _meta(store, (0, 0, 0, 0), None)[0])
     timed.sort(key=lambda r: (r[0], r[1]))
     for _, _, obj in timed:
         yield obj
     if store.end:
         yield {"type": "end", **store.end}
+
+
+def _actor(a: Actor) -> dict[str, Any]:
+    return {
+        "type": "actor",
+        "id": a.index,
+        "kind": name_of(Kind, a.kind),
+        "parent": a.parent,
+        "name": a.name,
+        "pid": a.pid,
+        "tid": a.tid,
+    }
+
+
+def _state(store: TraceStore, a: Actor, k: int) -> dict[str, Any]:
+    return {
+        "type": "state",
+        "t": a.t[k],
+        "actor": a.index,
+        "state": name_of(State, a.state[k]),
+        "reason": name_of(Reason, a.reason[k]) if a.reason[k] else None,
+        "core": a.core[k] if a.core[k] >= 0 else None,
+        "label": store.labels[a.label[k]] or None,
+    }
+
+
+def _meta(
+    store: TraceStore, done: tuple[int, int, int, int], until: int | None
+) -> tuple[list[dict[str, Any]], tuple[int, int, int, int]]:
+    """Cues, values, errors and locks after the ``done`` first of each, up to ``until``."""
+    out: list[dict[str, Any]] = []
+    ends = []
+    lists: tuple[list[Any], ...] = (store.cues, store.values, store.errors, store.locks)
+    for kind, items, first in zip(("cue", "value", "error", "lock"), lists, done, strict=True):
+        last = len(items) if until is None else bisect_left(items, (until + 1,))
+        for item in items[first:last]:
+            t, actor = item[0], item[1]
+            if kind == "cue":
+                out.append({"type": "cue", "t": t, "actor": actor, "text": item[2],
+                            "text_ja": item[3]})  # fmt: skip
+            elif kind == "value":
+                out.append({"type": "value", "t": t, "actor": actor, "name": item[2],
+                            "value": item[3]})  # fmt: skip
+            elif kind == "error":
+                out.append({"type": "error", "t": t, "actor": actor, "text": item[2]})
+            else:
+                out.append({"type": "lock", "t": t, "actor": actor, "lock": item[2],
+                            "held": item[3]})  # fmt: skip
+        ends.append(max(first, last))
+    return out, (ends[0], ends[1], ends[2], ends[3])
+
+
+def _line(obj: dict[str, Any]) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+class Stream:
+    """A recording written as the run goes, so that a Cookline killed mid-run leaves what it
+    had measured (SIGKILL runs no code: the file must already be there).
+
+    Each :meth:`flush` appends, in whole lines and one ``write``, the actors not yet written
+    (again when renamed) and the events older than the newest by :data:`LAG_NS`: events reach
+    the store in batches from several threads, and one that lands before what is already
+    written could not be put back in order. At a clean end the caller saves the whole run over
+    this file (:func:`save`), sorted and complete.
+    """
+
+    LAG_NS = 1_000_000_000
+
+    def __init__(self, store: TraceStore, path: str | os.PathLike[str]) -> None:
+        self.store, self.path = store, path
+        try:
+            self._fd = os.open(
+                path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK | os.O_CLOEXEC, 0o666
+            )
+        except OSError as exc:
+            raise disk.FileError(path, f"cannot write: {exc.strerror}") from None
+        self._actors: list[dict[str, Any]] = []
+        self._states: list[int] = []
+        self._meta: tuple[int, int, int, int] = (0, 0, 0, 0)
+        self._write(_line({"format": FORMAT, "version": VERSION, **store.header}))  # at once
+
+    def flush(self) -> None:
+        store = self.store
+        lines: list[bytes] = []
+        with store.lock:
+            for a in store.actors:
+                obj = _actor(a)
+                if a.index >= len(self._actors):
+                    self._actors.append(obj)
+                    self._states.append(0)
+                elif self._actors[a.index] == obj:
+                    continue
+                self._actors[a.index] = obj
+                lines.append(_line(obj))
+            until = store.bounds()[1] - self.LAG_NS
+            for a in store.actors:
+                first, last = self._states[a.index], bisect_right(a.t, until)
+                lines.extend(_line(_state(store, a, k)) for k in range(first, last))
+                self._states[a.index] = max(first, last)
+            meta, self._meta = _meta(store, self._meta, until)
+            lines.extend(_line(obj) for obj in meta)
+        self._write(b"".join(lines))
+
+    def _write(self, data: bytes) -> None:
+        try:
+            while data:
+                data = data[os.write(self._fd, data) :]
+        except OSError as exc:
+            raise disk.FileError(self.path, f"cannot write: {exc.strerror}") from None
+
+    def close(self) -> None:
+        os.close(self._fd)
 
 
 # -- loading -----------------------------------------------------------------------------------
@@ -326,7 +410,9 @@ def _record(
     if "t" in obj and obj["t"] > MAX_T:
         raise RecordingError(name, number, f"{kind}.t: {short(obj['t'])} ns is past 2**62")
     if kind == "actor":
-        if obj["id"] != len(store.actors):
+        # an id seen before is that actor again, renamed (a recording written as the run went:
+        # a cook is named after its lane exists)
+        if not 0 <= obj["id"] <= len(store.actors):
             raise RecordingError(
                 name,
                 number,
@@ -337,7 +423,8 @@ def _record(
             raise RecordingError(name, number, f"actor.parent: actor {parent} is its own parent")
         if parent is not None and parent < 0:
             raise RecordingError(name, number, f"actor.parent: {parent} is not an actor id")
-        lines_of.append(number)
+        if obj["id"] == len(store.actors):
+            lines_of.append(number)
         store.declare(
             obj["id"],
             Kind(_enum(name, number, Kind, "actor.kind", obj["kind"])),

@@ -10,12 +10,14 @@ import datetime as dt
 import os
 import platform
 import sys
+import threading
 import time
 from typing import Any
 
 from scenarios.kitchen.menu import Scenario
 from scenarios.supervisor.affinity import choose_cpus
 from scenarios.supervisor.runner import Run, RunResult
+from tui.formats import disk, recording
 from tui.trace.store import TraceStore
 
 
@@ -81,3 +83,39 @@ def start(
     )
     run.start()
     return run, store
+
+
+class Recorder:
+    """``--record``, written as the run goes (a killed Cookline leaves what it had measured),
+    then saved whole over the streamed file when the run ends.
+
+    Its thread runs in Cookline's process, never in a worker: it only reads the store.
+    """
+
+    EVERY = 0.5
+    """Seconds between appends to the file."""
+
+    def __init__(self, store: TraceStore, path: str) -> None:
+        self.store, self.path = store, path
+        self.stream = recording.Stream(store, path)
+        self.failed: str | None = None
+        """Why streaming stopped early (a full disk), if it did."""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="cookline-recorder", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.EVERY):
+            try:
+                self.stream.flush()
+            except disk.FileError as exc:
+                self.failed = str(exc)
+                return
+
+    def finish(self) -> None:
+        """Stop streaming and save the whole run, sorted, over the file (atomically: the
+        streamed part stays if this fails). Raises :class:`disk.FileError`."""
+        self._stop.set()
+        self._thread.join()
+        self.stream.close()
+        recording.save(self.store, self.path)
