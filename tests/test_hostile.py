@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from scenarios.wire import Kind
 from tests.apps import CLOCK, LOAD
 from tui import cli, formats
 from tui.app.cookline import CooklineApp
@@ -341,3 +342,26 @@ def test_a_store_keeps_labels_bounded() -> None:
         store.label(f"label {k}")
     assert len(store.labels) == MAX_LABELS + 1
     assert store.labels[-1] == TOO_MANY_LABELS
+
+
+def test_metadata_is_bounded_too() -> None:
+    from tui.trace.store import MAX_RECORDS
+
+    store = TraceStore()
+    store.declare(0, Kind.THREAD, "a")
+    for k in range(MAX_RECORDS + 10):
+        store.add_value(k, 0, "v", k)
+    assert len(store.values) == MAX_RECORDS and store.dropped == 10
+
+
+def test_a_run_past_the_store_cap_is_stopped_saying_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker sending without end grew Cookline to 1 GB in 10 s."""
+    from scenarios.kitchen.menu import get
+    from tui.runs import session
+
+    monkeypatch.setattr(session, "MAX_EVENTS", 50)
+    run, store = session.start(get("many-cooks"), {"scale": 1.0})
+    result = run.wait(60)
+    assert result is not None and result.outcome == "stopped", result
+    assert "more than 50 events" in result.message
+    assert store.end["outcome"] == "stopped"

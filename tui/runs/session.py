@@ -18,7 +18,7 @@ from scenarios.kitchen.menu import Scenario
 from scenarios.supervisor.affinity import choose_cpus
 from scenarios.supervisor.runner import Run, RunResult
 from tui.formats import disk, recording
-from tui.trace.store import TraceStore
+from tui.trace.store import MAX_EVENTS, TraceStore
 
 
 def machine(cpus: list[int]) -> dict[str, Any]:
@@ -71,10 +71,15 @@ def start(
             hold_to=time.monotonic_ns() - store.t0 if held else None,
         )
 
+    def batch(states: Any, records: Any) -> None:
+        store.ingest(states, records)
+        if store.events > MAX_EVENTS and not run.finished:  # an int compare a batch
+            run.stop(f"stopped: more than {MAX_EVENTS:,} events, the most a run may keep")
+
     run = Run(
         scenario,
         params,
-        on_batch=store.ingest,
+        on_batch=batch,
         cores=cores,
         timeout=timeout,
         stall_after=stall_after,

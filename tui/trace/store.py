@@ -49,6 +49,12 @@ MAX_CORE = (1 << 15) - 1
 MAX_LABELS = 100_000
 """Distinct label texts kept: a program naming every event anew must not grow without end."""
 TOO_MANY_LABELS = f"(labels beyond {MAX_LABELS:,} not kept)"
+MAX_RECORDS = 200_000
+"""Cues, values, errors and lock records kept, each: kept in time order by insertion, so a
+program sending one per event must not grow them (and the cost of each insert) without end."""
+MAX_EVENTS = 30_000_000
+"""State events a live run may send (~16 bytes each in the store: ~480 MB); past it the run is
+stopped, saying why (see ``tui.runs.session``)."""
 
 
 class StoreError(ValueError):
@@ -262,6 +268,8 @@ class TraceStore:
         self.locks: list[tuple[int, int, str, bool]] = []
         self.end: dict[str, Any] = {}
         """How the run ended: outcome, message, exit_code."""
+        self.dropped = 0
+        """Cues, values, errors and lock records not kept (past :data:`MAX_RECORDS` each)."""
         self._events = 0
         self.lag = 0
         """How old the newest event of the latest batch was when it arrived (ns)."""
@@ -353,8 +361,15 @@ class TraceStore:
         self.actors[actor].append(t, state, reason, core, label)
         self._events += 1
 
+    def _room(self, items: list[Any]) -> bool:
+        if len(items) < MAX_RECORDS:
+            return True
+        self.dropped += 1
+        return False
+
     def add_cue(self, t: int, actor: int, en: str, ja: str = "") -> None:
-        insort(self.cues, (_instant(t), actor, printable(en), printable(ja)))
+        if self._room(self.cues):
+            insort(self.cues, (_instant(t), actor, printable(en), printable(ja)))
 
     def add_value(self, t: int, actor: int, name: str, number: float) -> None:
         try:
@@ -364,13 +379,16 @@ class TraceStore:
         if not math.isfinite(v):
             shown = repr(number)
             raise StoreError(f"not a finite number ({shown[:20]}{'…' if len(shown) > 20 else ''})")
-        insort(self.values, (_instant(t), actor, one_line(name), v))
+        if self._room(self.values):
+            insort(self.values, (_instant(t), actor, one_line(name), v))
 
     def add_error(self, t: int, actor: int, text: str) -> None:
-        insort(self.errors, (_instant(t), actor, printable(text)))
+        if self._room(self.errors):
+            insort(self.errors, (_instant(t), actor, printable(text)))
 
     def add_lock(self, t: int, actor: int, lock: str, held: bool) -> None:
-        insort(self.locks, (_instant(t), actor, one_line(lock), bool(held)))
+        if self._room(self.locks):
+            insort(self.locks, (_instant(t), actor, one_line(lock), bool(held)))
 
     def end_run(
         self,
