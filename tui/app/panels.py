@@ -78,7 +78,7 @@ def header(
             state = f"COMPARISON of {len(h['runs'])} runs · {state}"
     gil = m.get("gil_enabled")
     machine = (
-        f" │ Py {m.get('python', '?')} · GIL {'on' if gil else 'off'}"
+        f" │ Py {m.get('python', '?')} · GIL {'on' if gil else 'off' if gil is not None else '?'}"
         f" · {m.get('cpus_used', '?')}/{m.get('cores', '?')} cores │ {view}"
     )
     short = " · ".join(shown_caption.split(" · ")[1:]) or shown_caption  # the step, no deck
