@@ -127,3 +127,36 @@ def test_a_signal_at_a_random_moment(
 def test_chaos_said() -> None:
     """Last in the file: how the runs ended (``make chaos`` prints it)."""
     print("\nchaos runs:", dict(sorted(ENDS.items())))
+
+
+_COOKLINE_WITH_A_PLAIN_CHILD = """
+import dataclasses, sys, time
+from scenarios.kitchen.menu import get
+from tui.runs import session
+scenario = dataclasses.replace(get("one-knife"), entry="tests.plain_child:spawn")
+run, store = session.start(scenario, {}, timeout=300, stall_after=300)
+print("started", flush=True)
+time.sleep(300)
+"""
+
+
+def test_a_sigkilled_cookline_leaves_no_plain_subprocess() -> None:
+    """A grandchild started with plain ``subprocess`` has no tie to its parent: it outlived a
+    SIGKILLed Cookline until the guard ended the worker's process group."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _COOKLINE_WITH_A_PLAIN_CHILD], cwd=ROOT, stdout=subprocess.PIPE
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == b"started\n"
+        deadline = time.monotonic() + 20
+        sleeper: list[int] = []
+        while not sleeper and time.monotonic() < deadline:
+            sleeper = [p for p in _tree(proc.pid) if _cmdline(p)[:1] == ["sleep"]]
+            time.sleep(0.1)
+        assert sleeper, "the scenario's plain subprocess never started"
+        tree = _tree(proc.pid)
+        proc.kill()
+        proc.wait(5)
+        assert wait_gone(tree, within=3) == [], [_cmdline(p) for p in tree]
+    finally:
+        proc.kill()

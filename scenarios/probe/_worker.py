@@ -24,6 +24,7 @@ def worker_main(
     chunk_iters: int,
     parent_pid: int,
 ) -> None:
+    os.setpgid(0, 0)  # a group of its own, for the guard to end (supervisor/guard.py)
     tie_to_parent(parent_pid)
     quiet()
     # Kitchens this worker spawns would re-import Cookline's (or pytest's) main module; they

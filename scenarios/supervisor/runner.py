@@ -30,6 +30,7 @@ from scenarios.kitchen.menu import Scenario
 from scenarios.supervisor import watchdog
 from scenarios.supervisor.affinity import choose_cpus
 from scenarios.supervisor.collector import BatchSink, Collector, close_writer
+from scenarios.supervisor.guard import guard
 from scenarios.supervisor.tree import adopt_orphans, descendants, kill_tree, tree_cpu
 
 _chunk_iters = 0
@@ -165,6 +166,7 @@ class Run:
         assert proc.pid is not None  # started
         pid: int = proc.pid
         self.pid = pid
+        guard().watch(pid)  # the worker leads its own group (worker_main's first act)
         self._started.set()
         collector = None
         if queue is not None:
@@ -221,6 +223,7 @@ class Run:
             proc.kill()  # our own child: reaped by join below, so its status is kept
         kill_tree(tree)
         proc.join(5)
+        guard().release(pid)  # anything of its group the walks never saw
         # A child's own reaped children count in its figures: the whole tree, once reaped.
         # Another run ending at the same moment in this process would count here too.
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
