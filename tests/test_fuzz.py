@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import resource
 import time
 from collections import Counter
 from pathlib import Path
@@ -208,5 +209,8 @@ def test_decks(tmp_path: Path, content: str, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_outcomes_said() -> None:
-    """Last in the file: how the examples ended (shown with ``-s``; ``make fuzz`` prints it)."""
-    print("\nfuzz outcomes:", dict(sorted(OUTCOMES.items())))
+    """Last in the file: how the examples ended (shown with ``-s``; ``make fuzz`` prints it),
+    and the memory bound: no example may have grown this process past 1 GiB (its peak)."""
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("\nfuzz outcomes:", dict(sorted(OUTCOMES.items())), f"peak RSS {peak_mib:.0f} MiB")
+    assert peak_mib < 1024
