@@ -103,6 +103,9 @@ def test_a_signal_at_a_random_moment(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # a shell's background job inherits SIGINT ignored, and Python then installs no
+            # Ctrl-C handler: give Cookline the SIGINT a terminal's Ctrl-C would bring
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         time.sleep(after)
         tree = _signal(proc.pid, what) | {proc.pid}
