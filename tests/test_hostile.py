@@ -365,3 +365,28 @@ def test_a_run_past_the_store_cap_is_stopped_saying_why(monkeypatch: pytest.Monk
     assert result is not None and result.outcome == "stopped", result
     assert "more than 50 events" in result.message
     assert store.end["outcome"] == "stopped"
+
+
+def test_actor_counts_and_text_lengths_are_bounded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1 GiB file of actor lines would be some 10 GB of lanes; a name of a megabyte, a lane."""
+    from tui.formats import recording
+
+    monkeypatch.setattr(recording, "MAX_ACTORS", 3)
+    lines = [{**ACTOR, "id": i, "name": "x" * 2_000_000} for i in range(4)]
+    f = write(tmp_path / "r.jsonl", *lines)
+    assert "r.jsonl:5: actor: more than 3 actors" in one_line(capsys, ["replay", str(f)])
+    monkeypatch.setattr(recording, "MAX_ACTORS", 10)
+    store = formats.load(f)
+    assert {len(a.name) for a in store.actors} == {1_000}
+
+
+def test_a_value_the_door_refuses_from_the_wire_is_dropped_not_fatal() -> None:
+    from array import array
+
+    from scenarios.wire import Value
+
+    store = TraceStore()
+    store.ingest(array("q"), [Value(5, 1, "v", float("nan")), Value(6, 1, "w", 2.0)])
+    assert [v[2] for v in store.values] == ["w"] and store.dropped == 1

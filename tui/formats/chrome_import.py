@@ -27,11 +27,8 @@ from tui.formats.recording import (
     read,
     short,
 )
-from tui.trace.store import MAX_CORE, MAX_T, TraceStore
-from tui.trace.text import one_line, printable
-
-MAX_TEXT = 1000
-"""Characters kept of a name or label: a slice named by a megabyte is still one lane."""
+from tui.trace.store import MAX_ACTORS, MAX_CORE, MAX_T, TraceStore
+from tui.trace.text import MAX_NAME, one_line, printable
 
 UNKNOWN = "not in a slice (unknown)"
 NOTE = (
@@ -105,7 +102,7 @@ def _id(ev: dict[str, Any], field: str) -> int | str:
             raise _Bad(f"{field}: {v} is out of range")
         return v
     if isinstance(v, str):
-        return one_line(v)[:MAX_TEXT]
+        return one_line(v)[:MAX_NAME]
     raise _Bad(f"{field}: expected a number or a string, got {short(v)}")
 
 
@@ -135,7 +132,7 @@ def _args(ev: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text(v: Any) -> str:
-    return printable(v if isinstance(v, str) else "" if v is None else short(v))[:MAX_TEXT]
+    return printable(v if isinstance(v, str) else "" if v is None else short(v))[:MAX_NAME]
 
 
 def _order(key: Key) -> tuple[tuple[int, Any], ...]:
@@ -158,6 +155,10 @@ def _build(name: str, events: list[Any], other: dict[str, Any]) -> TraceStore:
             raise RecordingError(name, None, f"traceEvents[{k}].{exc}") from None
     if not slices:
         raise RecordingError(name, None, "no slices (X or B/E events) to show")
+    if len(slices) + len({pid for pid, _ in slices}) > MAX_ACTORS:
+        raise RecordingError(
+            name, None, f"more than {MAX_ACTORS:,} threads and processes, the most Cookline keeps"
+        )
     header = {
         "format": FORMAT,
         "version": VERSION,

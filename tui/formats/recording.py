@@ -15,7 +15,7 @@ from typing import Any
 
 from scenarios.wire import Kind, Reason, State, code_of, name_of
 from tui.formats import disk
-from tui.trace.store import MAX_CORE, MAX_T, Actor, StoreError, TraceStore
+from tui.trace.store import MAX_ACTORS, MAX_CORE, MAX_T, Actor, StoreError, TraceStore
 from tui.trace.text import printable
 
 FORMAT = "cookline"
@@ -424,6 +424,10 @@ def _record(
         if parent is not None and parent < 0:
             raise RecordingError(name, number, f"actor.parent: {parent} is not an actor id")
         if obj["id"] == len(store.actors):
+            if len(store.actors) >= MAX_ACTORS:
+                raise RecordingError(
+                    name, number, f"actor: more than {MAX_ACTORS:,} actors, the most Cookline keeps"
+                )
             lines_of.append(number)
         store.declare(
             obj["id"],

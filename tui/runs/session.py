@@ -18,7 +18,7 @@ from scenarios.kitchen.menu import Scenario
 from scenarios.supervisor.affinity import choose_cpus
 from scenarios.supervisor.runner import Run, RunResult
 from tui.formats import disk, recording
-from tui.trace.store import MAX_EVENTS, TraceStore
+from tui.trace.store import MAX_ACTORS, MAX_EVENTS, TraceStore
 
 
 def machine(cpus: list[int]) -> dict[str, Any]:
@@ -73,8 +73,12 @@ def start(
 
     def batch(states: Any, records: Any) -> None:
         store.ingest(states, records)
-        if store.events > MAX_EVENTS and not run.finished:  # an int compare a batch
+        if run.finished:
+            return
+        if store.events > MAX_EVENTS:  # two int compares a batch
             run.stop(f"stopped: more than {MAX_EVENTS:,} events, the most a run may keep")
+        elif len(store.actors) > MAX_ACTORS:
+            run.stop(f"stopped: more than {MAX_ACTORS:,} actors, the most a run may keep")
 
     run = Run(
         scenario,

@@ -52,6 +52,9 @@ TOO_MANY_LABELS = f"(labels beyond {MAX_LABELS:,} not kept)"
 MAX_RECORDS = 200_000
 """Cues, values, errors and lock records kept, each: kept in time order by insertion, so a
 program sending one per event must not grow them (and the cost of each insert) without end."""
+MAX_ACTORS = 250_000
+"""Actors a store holds (~2.6 KB each with their arrays): a file of a million actor lines
+is refused at that line, and a live run past it is stopped saying why."""
 MAX_EVENTS = 30_000_000
 """State events a live run may send (~16 bytes each in the store: ~480 MB); past it the run is
 stopped, saying why (see ``tui.runs.session``)."""
@@ -421,7 +424,10 @@ class TraceStore:
         n = len(states) // STATE_WIDTH
         with self.lock:
             for r in records:
-                self._record(r, t0)
+                try:
+                    self._record(r, t0)
+                except StoreError:  # a value the door refuses: dropped, counted, run goes on
+                    self.dropped += 1
             if n:
                 newest = self._ingest_states(states, n, t0)
                 self.lag = max(0, time.monotonic_ns() - newest)

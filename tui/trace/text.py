@@ -13,11 +13,21 @@ _CONTROL_ONE_LINE = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
 _CONTROL_ONE_LINE.update({ord("\n"): " ", ord("\t"): " "})  # type: ignore[dict-item]
 
 
+MAX_NAME = 1_000
+"""Characters kept of a name or a label: a lane named by a megabyte is still one lane."""
+MAX_TEXT = 100_000
+"""Characters kept of a cue, an error's traceback or a message."""
+
+
 def printable(text: str) -> str:
-    """``text`` without control characters (C0, DEL, C1) but newline and tab."""
+    """``text`` without control characters (C0, DEL, C1) but newline and tab, cut to
+    :data:`MAX_TEXT`."""
+    text = text[:MAX_TEXT]
     return text.translate(_CONTROL) if not text.isprintable() else text
 
 
 def one_line(text: str) -> str:
-    """A name for a lane: no control characters at all; newline and tab become spaces."""
+    """A name for a lane: no control characters at all; newline and tab become spaces; cut
+    to :data:`MAX_NAME`."""
+    text = text[:MAX_NAME]
     return text.translate(_CONTROL_ONE_LINE) if not text.isprintable() else text
