@@ -124,6 +124,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--record", metavar="FILE", help="save the run as a JSON Lines recording")
     force(run)
+    run.add_argument(
+        "--python",
+        metavar="PYTHON",
+        help="run the kitchen under another CPython 3.11+ (a path, or e.g. python3.13)",
+    )
     run.add_argument("--timeout", type=SECONDS, default=60.0, help="stop the run after S seconds")
     run.add_argument(
         "--stall",
@@ -286,12 +291,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         choose_cpus(args.cores)
     except CoresError as exc:
         raise CliError(str(exc)) from None
+    python = None
+    if args.python:
+        from scenarios.supervisor.interpreter import InterpreterError, find
+
+        try:
+            python = find(args.python)
+        except InterpreterError as exc:
+            raise CliError(str(exc)) from None
     if args.record:
         _check_writable(args.record, force=args.force)
     if not args.headless:
         from tui.app.sources import LiveSpec
 
-        spec = LiveSpec(scenario.id, args.scale, args.cores, args.timeout, args.stall, args.record)
+        spec = LiveSpec(
+            scenario.id, args.scale, args.cores, args.timeout, args.stall, args.record, python
+        )
         return _run_app(live=spec, lang=args.lang)
     import signal
 
@@ -302,6 +317,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cores=args.cores,
         timeout=args.timeout,
         stall_after=args.stall,
+        python=python,
     )
     recorder = None
     if args.record:

@@ -31,6 +31,7 @@ from scenarios.supervisor import watchdog
 from scenarios.supervisor.affinity import choose_cpus
 from scenarios.supervisor.collector import BatchSink, Collector, close_writer
 from scenarios.supervisor.guard import guard
+from scenarios.supervisor.interpreter import Interpreter, spawning_with
 from scenarios.supervisor.tree import adopt_orphans, descendants, kill_tree, tree_cpu
 
 _chunk_iters = 0
@@ -80,8 +81,11 @@ class Run:
         on_end: Callable[[RunResult], None] | None = None,
         on_start: Callable[[int], None] | None = None,
         probed: bool = True,
+        python: Interpreter | None = None,
     ) -> None:
         self.scenario = scenario
+        self.python = python
+        """The interpreter the worker tree runs under (None: Cookline's own)."""
         self.params = {**scenario.params, **params}
         self.cpus = choose_cpus(cores)
         self.timeout = timeout
@@ -159,7 +163,8 @@ class Run:
         if self.on_start is not None:
             self.on_start(self.t0)
         try:
-            proc.start()
+            with spawning_with(self.python):
+                proc.start()
         except Exception as exc:
             self._finish(RunResult("failed", f"could not start the worker: {exc}", None), None)
             return

@@ -204,7 +204,9 @@ class CooklineApp(App[int]):
 
     def run_scenario(self, scenario_id: str) -> None:
         base = self.live or LiveSpec(scenario_id, scale=self.scale)
-        spec = LiveSpec(scenario_id, base.scale, base.cores, base.timeout, base.stall, None)
+        spec = LiveSpec(
+            scenario_id, base.scale, base.cores, base.timeout, base.stall, None, base.python
+        )
         self.show_tour()
         self._start(spec)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from scenarios.kitchen.menu import BY_ID
+from scenarios.supervisor.interpreter import Interpreter
 from scenarios.supervisor.runner import Run
 from tui.app.load import LoadSource, machine_load
 from tui.formats import disk
@@ -83,6 +84,8 @@ class LiveSpec:
     timeout: float = 60.0
     stall: float = 5.0
     record: str | None = None
+    python: Interpreter | None = None
+    """The interpreter the kitchen runs under (``--python``); None: Cookline's own."""
 
     def start(self) -> LiveRun:
         return LiveRun(self)
@@ -103,6 +106,7 @@ class LiveRun:
             cores=spec.cores,
             timeout=spec.timeout,
             stall_after=spec.stall,
+            python=spec.python,
         )
         self.saved: str | None = None
         self.save_failed: str | None = None

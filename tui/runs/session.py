@@ -16,27 +16,34 @@ from typing import Any
 
 from scenarios.kitchen.menu import Scenario
 from scenarios.supervisor.affinity import choose_cpus
+from scenarios.supervisor.interpreter import Interpreter
 from scenarios.supervisor.runner import Run, RunResult
 from tui.formats import disk, recording
 from tui.trace.store import MAX_ACTORS, MAX_EVENTS, TraceStore
 
 
-def machine(cpus: list[int]) -> dict[str, Any]:
-    """What the run's figures depend on, for the recording's header."""
+def machine(cpus: list[int], python: Interpreter | None = None) -> dict[str, Any]:
+    """What the run's figures depend on, for the recording's header: the interpreter is the
+    worker tree's (``--python``), not necessarily Cookline's own."""
     gil = getattr(sys, "_is_gil_enabled", None)
     return {
         "cores": os.cpu_count(),
         "cpus_allowed": sorted(os.sched_getaffinity(0)),
         "cpus_used": len(cpus),
         "cpus": cpus,
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "gil_enabled": gil() if gil is not None else True,
+        "python": python.version_text if python else platform.python_version(),
+        "implementation": python.implementation if python else platform.python_implementation(),
+        "gil_enabled": python.gil_enabled if python else gil() if gil is not None else True,
         "platform": platform.platform(),
     }
 
 
-def header(scenario: Scenario, params: dict[str, float], cpus: list[int]) -> dict[str, Any]:
+def header(
+    scenario: Scenario,
+    params: dict[str, float],
+    cpus: list[int],
+    python: Interpreter | None = None,
+) -> dict[str, Any]:
     return {
         "scenario": scenario.id,
         "title": scenario.title,
@@ -44,7 +51,7 @@ def header(scenario: Scenario, params: dict[str, float], cpus: list[int]) -> dic
         "model": scenario.model,
         "bound": scenario.bound,
         "params": params,
-        "machine": machine(cpus),
+        "machine": machine(cpus, python),
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
@@ -56,10 +63,11 @@ def start(
     cores: int | None = None,
     timeout: float | None = None,
     stall_after: float = 5.0,
+    python: Interpreter | None = None,
 ) -> tuple[Run, TraceStore]:
     """Start a run that feeds a new store; the caller waits on the run or watches the store."""
     every = {**scenario.params, **params}
-    store = TraceStore(header(scenario, every, choose_cpus(cores)))
+    store = TraceStore(header(scenario, every, choose_cpus(cores), python))
 
     def ended(result: RunResult) -> None:
         # a run stopped from outside: its live lanes run on to the moment it was stopped
@@ -89,6 +97,7 @@ def start(
         stall_after=stall_after,
         on_end=ended,
         on_start=store.start_clock,
+        python=python,
     )
     run.start()
     return run, store
