@@ -75,6 +75,11 @@ RECORDINGS: dict[str, tuple[list[Any], dict[str, Any], str]] = {
     "machine-oops": ([ACTOR], {"machine": "oops"}, ":1: header.machine: expected an object"),
     "cpus-abc": ([ACTOR], {"machine": {"cpus": "abc"}}, ":1: header.machine.cpus: expected"),
     "cpus-huge": ([ACTOR], {"machine": {"cpus": [70000]}}, ":1: header.machine.cpus: expected"),
+    "header-nested-900": (
+        [ACTOR],
+        {"params": json.loads('{"a":' * 900 + "1" + "}" * 900)},
+        ":1: header: nested too deep",
+    ),
     "title-123": ([ACTOR], {"title": 123}, ":1: header.title: expected a string, got 123"),
     "runs-numbers": ([ACTOR], {"runs": [1, 2]}, ":1: header.runs: "),
     "own-parent": ([{**ACTOR, "parent": 0}], {}, ":2: actor.parent: actor 0 is its own parent"),

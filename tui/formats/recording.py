@@ -301,7 +301,10 @@ def check_header(name: str, number: int | None, obj: dict[str, Any]) -> dict[str
     runs = header.get("runs")
     if runs is not None and not all(isinstance(r, str | None) for r in runs):
         raise RecordingError(name, number, "header.runs: expected a list of scenario ids")
-    return _printable(header)
+    try:
+        return _printable(header)
+    except _TooDeep:
+        raise RecordingError(name, number, "header: nested too deep") from None
 
 
 _HEADER: dict[str, tuple[type, ...]] = {
@@ -347,14 +350,26 @@ def _check_fields(
             raise RecordingError(name, number, f"{where}.{field}: {short(v)} is out of range")
 
 
-def _printable(v: Any) -> Any:
-    """Every string in a header, at any depth, without control characters."""
+MAX_HEADER_DEPTH = 32
+"""Levels of nesting a header may hold: its own fields need three."""
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _printable(v: Any, depth: int = 0) -> Any:
+    """Every string in a header without control characters. ``json.loads`` accepts some 990
+    levels, more than a recursive walk here has stack for: deeper than
+    :data:`MAX_HEADER_DEPTH` is refused."""
     if isinstance(v, str):
         return printable(v)
+    if depth >= MAX_HEADER_DEPTH and isinstance(v, dict | list):
+        raise _TooDeep
     if isinstance(v, dict):
-        return {printable(str(k)): _printable(x) for k, x in v.items()}
+        return {printable(str(k)): _printable(x, depth + 1) for k, x in v.items()}
     if isinstance(v, list):
-        return [_printable(x) for x in v]
+        return [_printable(x, depth + 1) for x in v]
     return v
 
 
