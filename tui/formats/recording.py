@@ -110,6 +110,19 @@ def _meta(
     return out, (ends[0], ends[1], ends[2], ends[3])
 
 
+def _events(a: Actor, first: int, last: int) -> Actor:
+    """Events ``first`` .. ``last`` of an actor, copied: an actor of their own to format."""
+    return Actor(
+        a.index,
+        a.key,
+        t=a.t[first:last],
+        state=a.state[first:last],
+        reason=a.reason[first:last],
+        core=a.core[first:last],
+        label=a.label[first:last],
+    )
+
+
 def _line(obj: dict[str, Any]) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
@@ -141,8 +154,11 @@ class Stream:
         self._write(_line({"format": FORMAT, "version": VERSION, **store.header}))  # at once
 
     def flush(self) -> None:
+        """Append what is new. Under the store's lock only copies are taken (array slices,
+        a few objects); the JSON is made after it, so the collector never waits on it."""
         store = self.store
-        lines: list[bytes] = []
+        actors: list[dict[str, Any]] = []
+        new: list[Actor] = []
         with store.lock:
             for a in store.actors:
                 obj = _actor(a)
@@ -152,14 +168,17 @@ class Stream:
                 elif self._actors[a.index] == obj:
                     continue
                 self._actors[a.index] = obj
-                lines.append(_line(obj))
+                actors.append(obj)
             until = store.bounds()[1] - self.LAG_NS
             for a in store.actors:
                 first, last = self._states[a.index], bisect_right(a.t, until)
-                lines.extend(_line(_state(store, a, k)) for k in range(first, last))
-                self._states[a.index] = max(first, last)
+                if last > first:
+                    new.append(_events(a, first, last))
+                    self._states[a.index] = last
             meta, self._meta = _meta(store, self._meta, until)
-            lines.extend(_line(obj) for obj in meta)
+        lines = [_line(obj) for obj in actors]
+        lines.extend(_line(_state(store, a, k)) for a in new for k in range(len(a)))
+        lines.extend(_line(obj) for obj in meta)
         self._write(b"".join(lines))
 
     def _write(self, data: bytes) -> None:
