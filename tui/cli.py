@@ -431,8 +431,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = _open(args.file)
     out = args.output or str(Path(args.file).with_suffix(SUFFIX[args.format]))
-    if Path(out).absolute() == Path(args.file).absolute():
-        raise CliError(f"--output {out}: would overwrite the input")
     _check_writable(out, "--output", force=args.force, inputs=(args.file,))
     if args.format == "chrome":
         from tui.formats import chrome_export

@@ -102,7 +102,7 @@ def _id(ev: dict[str, Any], field: str) -> int | str:
             raise _Bad(f"{field}: {v} is out of range")
         return v
     if isinstance(v, str):
-        return one_line(v)[:MAX_NAME]
+        return one_line(v)
     raise _Bad(f"{field}: expected a number or a string, got {short(v)}")
 
 

@@ -31,7 +31,7 @@ from scenarios.kitchen.menu import BY_ID
 from tui.formats import disk
 from tui.formats.recording import short
 from tui.trace.lanes import VIEWS
-from tui.trace.text import one_line
+from tui.trace.text import cut, one_line
 
 MAX_SCALE = 1000.0
 """As ``--scale`` on the command line: durations × scale, at most a thousand times longer."""
@@ -163,7 +163,7 @@ def _recording(where: str, folder: Path, recording: Any, outside: bool) -> Path:
         raise DeckError(f"{where}: recording: expected a path, got {short(recording)}")
     if "\0" in recording:
         raise DeckError(f"{where}: recording: a path cannot hold a NUL character")
-    shown = _cut(one_line(recording))
+    shown = cut(one_line(recording), 80)
     try:
         rec = (folder / recording).resolve()
     except (OSError, RuntimeError):  # a loop of symbolic links
@@ -176,7 +176,3 @@ def _recording(where: str, folder: Path, recording: Any, outside: bool) -> Path:
     if not rec.is_file():
         raise DeckError(f"{where}: recording: {shown} does not exist")
     return rec
-
-
-def _cut(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

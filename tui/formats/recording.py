@@ -16,7 +16,7 @@ from typing import Any
 from scenarios.wire import Kind, Reason, State, code_of, name_of
 from tui.formats import disk
 from tui.trace.store import MAX_ACTORS, MAX_CORE, MAX_T, Actor, StoreError, TraceStore
-from tui.trace.text import printable
+from tui.trace.text import cut, printable
 
 FORMAT = "cookline"
 VERSION = 1
@@ -399,8 +399,7 @@ def _wanted(types: tuple[type, ...]) -> str:
 
 def short(v: Any) -> str:
     """A value as the error line shows it: never a whole megabyte of it."""
-    text = printable(repr(v))
-    return text if len(text) <= 40 else text[:37] + "…"
+    return cut(printable(repr(v)), 40)
 
 
 def _enum(name: str, number: int, enum: type[IntEnum], field: str, value: str) -> int:

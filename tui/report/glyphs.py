@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from scenarios.wire import State
+from tui.trace.text import cut as cut  # the chart, the headless view and the readout use it
 
 GLYPH: dict[int, str] = {
     -1: " ",
@@ -55,11 +56,6 @@ WORD: dict[int, str] = {
     State.DONE: "done",
     State.FAILED: "failed",
 }
-
-
-def cut(text: str, width: int) -> str:
-    """``text`` in at most ``width`` columns, cut with an ellipsis, never silently."""
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
 LEGEND: tuple[tuple[str, str, str], ...] = (

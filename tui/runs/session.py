@@ -116,8 +116,6 @@ class Recorder:
     def __init__(self, store: TraceStore, path: str) -> None:
         self.store, self.path = store, path
         self.stream = recording.Stream(store, path)
-        self.failed: str | None = None
-        """Why streaming stopped early (a full disk), if it did."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="cookline-recorder", daemon=True)
         self._thread.start()
@@ -126,8 +124,7 @@ class Recorder:
         while not self._stop.wait(self.EVERY):
             try:
                 self.stream.flush()
-            except disk.FileError as exc:
-                self.failed = str(exc)
+            except disk.FileError:  # a full disk: the save at the end says so, or keeps it
                 return
 
     def finish(self) -> None:

@@ -40,7 +40,7 @@ from scenarios.wire import (
     T,
     Value,
 )
-from tui.trace.text import one_line, printable
+from tui.trace.text import cut, one_line, printable
 
 MAX_T = 1 << 62
 """Latest instant a store holds (ns): far past any run, and sums of two never overflow int64."""
@@ -357,8 +357,7 @@ class TraceStore:
         self, actor: int, t: int, state: int, reason: int = 0, core: int = -1, label: int = 0
     ) -> None:
         """One state event of one actor, checked (a loader's path: one event at a time)."""
-        if not 0 <= t <= MAX_T:
-            raise StoreError(f"time {t} is outside 0 .. 2**62 ns")
+        _instant(t)
         if not -1 <= core <= MAX_CORE:
             raise StoreError(f"core {core} is outside 0 .. {MAX_CORE}")
         self.actors[actor].append(t, state, reason, core, label)
@@ -380,8 +379,7 @@ class TraceStore:
         except OverflowError:
             v = math.inf
         if not math.isfinite(v):
-            shown = repr(number)
-            raise StoreError(f"not a finite number ({shown[:20]}{'…' if len(shown) > 20 else ''})")
+            raise StoreError(f"not a finite number ({cut(repr(number), 21)})")
         if self._room(self.values):
             insort(self.values, (_instant(t), actor, one_line(name), v))
 

@@ -26,6 +26,11 @@ def printable(text: str) -> str:
     return text.translate(_CONTROL) if not text.isprintable() else text
 
 
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, cut with an ellipsis, never silently."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
 def one_line(text: str) -> str:
     """A name for a lane: no control characters at all; newline and tab become spaces; cut
     to :data:`MAX_NAME`."""
