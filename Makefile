@@ -17,14 +17,14 @@ run: $(STAMP)  ## set up, then open Cookline
 	$(BIN)/cookline
 
 test: $(STAMP)  ## set up, then lint, type-check and run the whole test suite
-	$(BIN)/ruff check scenarios tui tests benchmarks
-	$(BIN)/ruff format --check scenarios tui tests benchmarks
+	$(BIN)/ruff check scenarios tui tests benchmarks examples
+	$(BIN)/ruff format --check scenarios tui tests benchmarks examples
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check scenarios tui tests benchmarks
-	$(BIN)/ruff format --check scenarios tui tests benchmarks
+	$(BIN)/ruff check scenarios tui tests benchmarks examples
+	$(BIN)/ruff format --check scenarios tui tests benchmarks examples
 	$(BIN)/mypy
 
 bench: $(STAMP)  ## speed figures, as ratios to baselines measured in the same run

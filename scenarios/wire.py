@@ -65,6 +65,12 @@ T, ACTOR, STATE, REASON, CORE, LABEL = range(STATE_WIDTH)
 FINAL_STATES = frozenset({State.DONE, State.FAILED})
 
 
+def kitchen_of(pid: int) -> int:
+    """A process's actor id: counter 0 of its pid, whoever declares it (its own probe, or
+    Cookline for a process that never speaks)."""
+    return pid << 24
+
+
 def name_of(enum: type[IntEnum], code: int) -> str:
     """The lower-case name recordings use for a code."""
     return enum(code).name.lower()

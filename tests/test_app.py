@@ -30,7 +30,9 @@ def _screen(app: CooklineApp) -> RunScreen:
 def _run(screen: RunScreen) -> Run:
     """The worker tree behind a live run screen."""
     assert isinstance(screen.source, LiveRun)
-    return screen.source.run
+    run = screen.source.run
+    assert isinstance(run, Run)
+    return run
 
 
 async def test_view_keys_switch_lanes() -> None:

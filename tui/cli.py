@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from scenarios.supervisor.interpreter import Interpreter
     from tui.runs import verdict
     from tui.trace.store import TraceStore
 
@@ -200,14 +201,63 @@ def _parser() -> argparse.ArgumentParser:
     lang(srv)
     scale(srv)
 
+    tr = sub.add_parser(
+        "trace",
+        help="your own program, unmodified: trace [OPTIONS] script.py ARGS | -m MODULE ARGS",
+        description="Trace your own Python program in the same lanes. Cookline's options come"
+        " first; everything from the script (or -m MODULE) on is the program's own.",
+    )
+    tr.add_argument("--record", metavar="FILE", help="save the run as a JSON Lines recording")
+    force(tr)
+    tr.add_argument(
+        "--python",
+        metavar="PYTHON",
+        help="run the program under another CPython 3.11+ (a path, or e.g. python3.13)",
+    )
+    tr.add_argument(
+        "--timeout", type=SECONDS, default=None, help="stop the program after S seconds (no limit)"
+    )
+    common(tr)
+    tr.add_argument("program", nargs="*", help=argparse.SUPPRESS)
+
     rep = sub.add_parser("replay", help="show a recording (or a Chrome trace) again")
     rep.add_argument("file", help="a recording made with --record, or a Chrome trace")
     common(rep)
     return p
 
 
+_TRACE_VALUES = frozenset({"--record", "--python", "--timeout", "--lang", "--width"})
+_TOP_VALUES = frozenset({"--lang", "--scale"})
+
+
+def split_trace(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``cookline [top] trace [options] PROGRAM…`` → (Cookline's words, the program's).
+
+    The program's own arguments may look like Cookline's options (``-m tool --width 3``), so
+    they are cut off before argparse sees them: the program starts at the first word that is
+    not one of ``trace``'s options (or at ``-m``, or after ``--``)."""
+    words = list(argv)
+    i = 0
+    while i < len(words) and words[i].startswith("-"):
+        i += 2 if words[i] in _TOP_VALUES else 1
+    if i >= len(words) or words[i] != "trace":
+        return words, []
+    i += 1
+    while i < len(words):
+        w = words[i]
+        if w == "--":
+            return words[:i], words[i + 1 :]
+        if w == "-m" or not w.startswith("-"):
+            return words[:i], words[i:]
+        i += 2 if w in _TRACE_VALUES else 1
+    return words, []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    mine, program = split_trace(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(mine)
+    if args.command == "trace":
+        args.program = program
     try:
         if args.command == "list":
             return cmd_list(args)
@@ -219,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "export": cmd_export,
             "present": cmd_present,
             "serve": cmd_serve,
+            "trace": cmd_trace,
         }
         return commands.get(args.command, cmd_tour)(args)
     except CliError as exc:
@@ -291,14 +342,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         choose_cpus(args.cores)
     except CoresError as exc:
         raise CliError(str(exc)) from None
-    python = None
-    if args.python:
-        from scenarios.supervisor.interpreter import InterpreterError, find
-
-        try:
-            python = find(args.python)
-        except InterpreterError as exc:
-            raise CliError(str(exc)) from None
+    python = _interpreter(args.python)
     if args.record:
         _check_writable(args.record, force=args.force)
     if not args.headless:
@@ -348,6 +392,72 @@ def cmd_run(args: argparse.Namespace) -> int:
         console.print(f"recorded {store.events} events to {args.record}", markup=False, style="dim")
     headless.show(store, console, args.lang)
     return 0 if result.ok else 1
+
+
+def _interpreter(name: str | None) -> Interpreter | None:
+    """``--python NAME``, asked what it is; refused in one line unless CPython 3.11+."""
+    if not name:
+        return None
+    from scenarios.supervisor.interpreter import InterpreterError, find
+
+    try:
+        return find(name)
+    except InterpreterError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from scenarios.supervisor.traced import Program, check_program
+    from tui.formats import disk
+    from tui.report import headless
+    from tui.runs import session
+
+    problem = check_program(args.program)
+    if problem:
+        raise CliError(problem)
+    python = _interpreter(args.python)
+    if args.record:
+        _check_writable(args.record, force=args.force)
+    program = Program(tuple(args.program), python, args.timeout, passthrough=args.headless)
+    if not args.headless:
+        from tui.app.sources import TraceSpec
+
+        return _run_app(live=TraceSpec(program, args.record), lang=args.lang)
+    import signal
+
+    run, store = session.start_trace(program)
+    recorder = None
+    if args.record:
+        try:
+            recorder = session.Recorder(store, args.record)
+        except disk.FileError as exc:
+            run.stop("could not record")
+            run.wait()
+            raise CliError(str(exc)) from None
+
+    def terminated(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        while run.wait(0.2) is None:
+            pass
+    except KeyboardInterrupt:
+        run.stop("stopped by the user (Ctrl-C or SIGTERM)")
+        run.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    result = run.result
+    assert result is not None
+    console = _console(args)
+    if recorder is not None:
+        _saving(recorder.finish)
+        console.print(f"recorded {store.events} events to {args.record}", markup=False, style="dim")
+    headless.show(store, console, args.lang)
+    if result.ok:
+        return 0
+    code = result.exit_code
+    return code if code is not None and 0 < code < 126 else 1
 
 
 def _check_writable(

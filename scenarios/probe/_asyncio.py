@@ -7,6 +7,7 @@ selector's idle wait is the loop's thread ``waiting (io)``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,10 +53,12 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
             name = task.get_name() if task is not None else "task"
             if _DEFAULT_NAME.fullmatch(name):  # "Task-18" says nothing: say what it runs
                 what = getattr(self._coro, "__qualname__", "task").split(".")[-1]
-                if what.startswith("_"):  # a library's own, such as asyncio's accept loop
+                code = getattr(self._coro, "cr_code", None)
+                own = code is not None and f"{os.sep}asyncio{os.sep}" in code.co_filename
+                if what.startswith("_") or own:  # asyncio's own: its accept loop, its clean-up
                     what = f"asyncio {what.lstrip('_')}"
                 name = f"{self._creator} › {what}" if self._creator else what
-            P.declare(tp, self.actor, Kind.TASK, tp.actor, name)
+            P.declare(tp, self.actor, Kind.TASK, tp.actor, name, now=False)
         due = self._due
         if due:
             self._due = 0

@@ -22,7 +22,11 @@ def _prefixes() -> list[tuple[str, str]]:
 
 def traceback_text() -> str:
     """The current exception's traceback with this machine's folders taken out."""
-    text = traceback.format_exc()
+    return scrub(traceback.format_exc())
+
+
+def scrub(text: str) -> str:
+    """``text`` with the standard library's, site-packages' and Cookline's folders short."""
     for long, short in _prefixes():
         text = text.replace(long, short)
     return text

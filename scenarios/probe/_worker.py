@@ -12,7 +12,7 @@ from scenarios.probe._buffer import setup
 from scenarios.probe._lifeline import quiet, tie_to_parent
 from scenarios.probe._marks import declare_process, mark
 from scenarios.probe._process import run_to_the_end
-from scenarios.wire import State
+from scenarios.wire import State, kitchen_of
 
 
 def worker_main(
@@ -31,7 +31,7 @@ def worker_main(
     # need none of it, and a bare __main__ lets them start in a fraction of the time.
     sys.modules["__main__"] = types.ModuleType("__main__")
     os.sched_setaffinity(0, cpus)
-    root = os.getpid() << 24  # counter 0 of this pid: the kitchen itself
+    root = kitchen_of(os.getpid())
     setup(queue, root, chunk_iters)
     declare_process(root, title, 0)
     mark(root, State.RUNNING)

@@ -27,7 +27,7 @@ from tui.app.load import LoadSource, machine_load
 from tui.app.messages import BackToTour, LanguageChanged, RunScenario
 from tui.app.screens.run import RunScreen
 from tui.app.screens.tour import TourScreen
-from tui.app.sources import Host, LiveSpec, Replay, Source
+from tui.app.sources import Host, LiveSpec, Replay, Source, TraceSpec
 from tui.formats.deck import Deck
 from tui.trace.store import TraceStore
 
@@ -65,7 +65,7 @@ class CooklineApp(App[int]):
     def __init__(
         self,
         *,
-        live: LiveSpec | None = None,
+        live: LiveSpec | TraceSpec | None = None,
         replay: TraceStore | None = None,
         source: Source | None = None,
         clock: Callable[[], int] = time.monotonic_ns,
@@ -192,18 +192,17 @@ class CooklineApp(App[int]):
         elif self.screen.lang != self.lang:
             self.screen.action_language()
 
-    def _start(self, spec: LiveSpec) -> None:
+    def _start(self, spec: LiveSpec | TraceSpec) -> None:
         try:
             source = spec.start()
         except Exception as exc:  # shown, and the app goes on
-            self.notify(
-                f"could not start {spec.scenario_id}: {exc}", severity="error", markup=False
-            )
+            self.notify(f"could not start {spec.name}: {exc}", severity="error", markup=False)
             return
         self.push_screen(self._screen(source, lang=self.lang))
 
     def run_scenario(self, scenario_id: str) -> None:
-        base = self.live or LiveSpec(scenario_id, scale=self.scale)
+        live = self.live
+        base = live if isinstance(live, LiveSpec) else LiveSpec(scenario_id, scale=self.scale)
         spec = LiveSpec(
             scenario_id, base.scale, base.cores, base.timeout, base.stall, None, base.python
         )

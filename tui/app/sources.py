@@ -15,6 +15,7 @@ from typing import Protocol
 from scenarios.kitchen.menu import BY_ID
 from scenarios.supervisor.interpreter import Interpreter
 from scenarios.supervisor.runner import Run
+from scenarios.supervisor.traced import Program, TraceRun
 from tui.app.load import LoadSource, machine_load
 from tui.formats import disk
 from tui.runs import session
@@ -87,6 +88,10 @@ class LiveSpec:
     python: Interpreter | None = None
     """The interpreter the kitchen runs under (``--python``); None: Cookline's own."""
 
+    @property
+    def name(self) -> str:
+        return self.scenario_id
+
     def start(self) -> LiveRun:
         return LiveRun(self)
 
@@ -99,7 +104,7 @@ class LiveRun:
 
     def __init__(self, spec: LiveSpec) -> None:
         self.spec = spec
-        self.run: Run
+        self.run: Run | TraceRun
         self.run, self.store = session.start(
             BY_ID[spec.scenario_id],
             {"scale": spec.scale},
@@ -108,13 +113,16 @@ class LiveRun:
             stall_after=spec.stall,
             python=spec.python,
         )
+        self._recording(spec.record)
+
+    def _recording(self, path: str | None) -> None:
         self.saved: str | None = None
         self.save_failed: str | None = None
         """Why the recording could not be written, if it could not."""
         self.recorder: session.Recorder | None = None
-        if spec.record:
+        if path:
             try:
-                self.recorder = session.Recorder(self.store, spec.record)
+                self.recorder = session.Recorder(self.store, path)
             except disk.FileError as exc:
                 self.save_failed = str(exc)
 
@@ -136,6 +144,33 @@ class LiveRun:
 
     def again(self) -> LiveRun:
         return LiveRun(self.spec)
+
+
+@dataclass(frozen=True)
+class TraceSpec:
+    """What ``cookline trace`` asked for, in the app."""
+
+    program: Program
+    record: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.program.title
+
+    def start(self) -> LiveTrace:
+        return LiveTrace(self)
+
+
+class LiveTrace(LiveRun):
+    """A user's own program feeding a new store; its output is the run's narration."""
+
+    def __init__(self, spec: TraceSpec) -> None:
+        self.spec = spec  # type: ignore[assignment]
+        self.run, self.store = session.start_trace(spec.program)  # type: ignore[assignment]
+        self._recording(spec.record)
+
+    def again(self) -> LiveTrace:
+        return LiveTrace(self.spec)  # type: ignore[arg-type]
 
 
 class Replay:

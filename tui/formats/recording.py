@@ -337,6 +337,7 @@ _HEADER: dict[str, tuple[type, ...]] = {
     "started": (str,),
     "source": (str,),
     "runs": (list,),
+    "program": (list,),
 }
 _MACHINE: dict[str, tuple[type, ...]] = {
     "cores": (int,),

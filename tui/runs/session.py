@@ -12,12 +12,16 @@ import platform
 import sys
 import threading
 import time
+from array import array
+from collections.abc import Callable
 from typing import Any
 
 from scenarios.kitchen.menu import Scenario
 from scenarios.supervisor.affinity import choose_cpus
 from scenarios.supervisor.interpreter import Interpreter
 from scenarios.supervisor.runner import Run, RunResult
+from scenarios.supervisor.traced import Program, TraceRun
+from scenarios.wire import Cue, kitchen_of
 from tui.formats import disk, recording
 from tui.trace.store import MAX_ACTORS, MAX_EVENTS, TraceStore
 
@@ -56,6 +60,37 @@ def header(
     }
 
 
+def _ended(store: TraceStore) -> Callable[[RunResult], None]:
+    """How a run's end reaches its store: a run stopped from outside has its live lanes run
+    on to the moment it was stopped."""
+
+    def ended(result: RunResult) -> None:
+        held = result.outcome != "done" and store.t0
+        store.end_run(
+            result.outcome,
+            result.message,
+            result.exit_code,
+            hold_to=time.monotonic_ns() - store.t0 if held else None,
+        )
+
+    return ended
+
+
+def _capped(store: TraceStore, stop: Callable[[str], None], finished: Callable[[], bool]) -> Any:
+    """The store's door for a live run, which stops the run past the store's caps."""
+
+    def batch(states: Any, records: Any) -> None:
+        store.ingest(states, records)
+        if finished():
+            return
+        if store.events > MAX_EVENTS:  # two int compares a batch
+            stop(f"stopped: more than {MAX_EVENTS:,} events, the most a run may keep")
+        elif len(store.actors) > MAX_ACTORS:
+            stop(f"stopped: more than {MAX_ACTORS:,} actors, the most a run may keep")
+
+    return batch
+
+
 def start(
     scenario: Scenario,
     params: dict[str, float],
@@ -68,36 +103,50 @@ def start(
     """Start a run that feeds a new store; the caller waits on the run or watches the store."""
     every = {**scenario.params, **params}
     store = TraceStore(header(scenario, every, choose_cpus(cores), python))
-
-    def ended(result: RunResult) -> None:
-        # a run stopped from outside: its live lanes run on to the moment it was stopped
-        held = result.outcome != "done" and store.t0
-        store.end_run(
-            result.outcome,
-            result.message,
-            result.exit_code,
-            hold_to=time.monotonic_ns() - store.t0 if held else None,
-        )
-
-    def batch(states: Any, records: Any) -> None:
-        store.ingest(states, records)
-        if run.finished:
-            return
-        if store.events > MAX_EVENTS:  # two int compares a batch
-            run.stop(f"stopped: more than {MAX_EVENTS:,} events, the most a run may keep")
-        elif len(store.actors) > MAX_ACTORS:
-            run.stop(f"stopped: more than {MAX_ACTORS:,} actors, the most a run may keep")
-
     run = Run(
         scenario,
         params,
-        on_batch=batch,
+        on_batch=_capped(store, lambda why: run.stop(why), lambda: run.finished),
         cores=cores,
         timeout=timeout,
         stall_after=stall_after,
-        on_end=ended,
+        on_end=_ended(store),
         on_start=store.start_clock,
         python=python,
+    )
+    run.start()
+    return run, store
+
+
+def trace_header(program: Program) -> dict[str, Any]:
+    return {
+        "scenario": "trace",
+        "title": program.title,
+        "title_ja": program.title,
+        "model": "your program",
+        "bound": "measured",
+        "params": {},
+        "program": list(program.argv),
+        "machine": machine(sorted(os.sched_getaffinity(0)), program.python),
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def start_trace(program: Program) -> tuple[TraceRun, TraceStore]:
+    """Start a user's own program, traced, feeding a new store; its output lines (when not
+    passed through) become the run's narration, stamped when they were written."""
+    store = TraceStore(trace_header(program))
+
+    def output(t: int, stream: str, line: str) -> None:
+        actor = kitchen_of(run.pid or 0)
+        store.ingest(array("q"), [Cue(t, actor, line if stream == "stdout" else f"⚠ {line}", "")])
+
+    run = TraceRun(
+        program,
+        on_batch=_capped(store, lambda why: run.stop(why), lambda: run.finished),
+        on_end=_ended(store),
+        on_start=store.start_clock,
+        on_output=output,
     )
     run.start()
     return run, store

@@ -1,0 +1,485 @@
+"""What a traced program's own Python processes announce, installed before its first line.
+
+Only what the program alone can know exactly is announced: a thread's start, name and end; a
+wait made through Python's own blocking calls (``time.sleep``, a ``threading`` lock, event or
+condition, a ``queue``, a join) with the object's name where the program named it; an asyncio
+task's steps; an exception with its traceback; a child's exit status as its parent reaps it.
+
+The rules are the kitchen probe's (``scenarios.probe``): events go into the emitting thread's
+own buffer and that thread flushes them, as a wait begins or when the buffer is full; no helper
+thread; nothing on a hot path that releases the GIL (an uncontended lock is taken without a
+word; only a wait that will block says so). Whether a thread that is *not* in an announced
+wait has a core and the GIL is sampled from outside, on Cookline's side: nothing here reads
+/proc.
+"""
+
+from __future__ import annotations
+
+import _thread
+import atexit
+import functools
+import itertools
+import os
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from types import FrameType, ModuleType
+from typing import Any
+
+from scenarios.probe import _asyncio
+from scenarios.probe._buffer import FLUSH_EVENTS, P, ThreadBuffer
+from scenarios.probe._clock import getcpu, now
+from scenarios.probe._scrub import scrub
+from scenarios.program import ENV_TOP
+from scenarios.program.sender import Sender
+from scenarios.wire import Error, Kind, Reason, State, kitchen_of
+
+RUNNING, WAITING = int(State.RUNNING), int(State.WAITING)
+DONE, FAILED = int(State.DONE), int(State.FAILED)
+SLEEP, LOCK, JOIN, QUEUE = int(Reason.SLEEP), int(Reason.LOCK), int(Reason.JOIN), int(Reason.QUEUE)
+
+SHORTEST_SLEEP = 0.001
+"""``time.sleep`` shorter than this (``sleep(0)``: "let another thread run") is not announced:
+a send per yield would cost more than the yield."""
+
+
+# -- announcing a wait ---------------------------------------------------------------------
+
+
+def _begin(reason: int, label: str | None) -> ThreadBuffer | None:
+    """The calling thread is about to block: say so, and send, before it does."""
+    if P.queue is None:
+        return None
+    tp = P.thread()
+    if tp.waits:
+        return None  # inside an announced wait already (a queue's get waits on a condition)
+    tp.waits = 1
+    P.emit(tp, tp.actor, WAITING, reason, P.label(label, tp))
+    P.flush(tp)
+    return tp
+
+
+def _end(tp: ThreadBuffer | None) -> None:
+    """The wait is over: noted, not sent (the next wait or the thread's end sends it, and the
+    sampler has seen the thread run by then)."""
+    if tp is None:
+        return
+    tp.waits = 0
+    buf = tp.buf
+    buf.append((now(), tp.actor, RUNNING, 0, getcpu(), 0))
+    if len(buf) >= FLUSH_EVENTS:
+        P.flush(tp)
+
+
+def _name_in(obj: object, frame: FrameType | None) -> str:
+    """The name the program gave ``obj`` where it waits on it: a local, a global, or an
+    attribute of ``self`` ("self.lock"); "" when it has none. Only ever on a wait."""
+    if frame is None:
+        return ""
+    for scope in (frame.f_locals, frame.f_globals):
+        for k, v in scope.items():
+            if v is obj:
+                return k
+    owner = frame.f_locals.get("self")
+    for k, v in getattr(owner, "__dict__", {}).items():
+        if v is obj:
+            return f"self.{k}"
+    return ""
+
+
+# -- threading -----------------------------------------------------------------------------
+
+_allocate = _thread.allocate_lock
+
+
+class Lock:
+    """``threading.Lock`` as the program makes it from now on: a C lock inside; an acquire that
+    will block is announced as ``waiting (lock)`` with the lock's name."""
+
+    __slots__ = ("__weakref__", "_lock", "_name")
+
+    def __init__(self) -> None:
+        self._lock = _allocate()
+        self._name: str | None = None
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        lock = self._lock
+        if lock.acquire(False):
+            return True
+        if not blocking:
+            return False
+        if self._name is None:
+            self._name = _name_in(self, sys._getframe(1))
+        tp = _begin(LOCK, self._name or "a lock")
+        try:
+            return lock.acquire(True, timeout)
+        finally:
+            _end(tp)
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def locked(self) -> bool:
+        return self._lock.locked()
+
+    def _at_fork_reinit(self) -> None:
+        self._lock._at_fork_reinit()  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        return f"<{'locked' if self.locked() else 'unlocked'} Cookline-traced lock>"
+
+
+def _announcing(
+    fn: Callable[..., Any], reason: int, label: Callable[[Any, FrameType | None], str | None]
+) -> Callable[..., Any]:
+    """``fn(self, …)``, announced as a wait labelled ``label(self, caller)``; a label of
+    None says the call will not block."""
+
+    @functools.wraps(fn)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        text = label(self, sys._getframe(1))
+        tp = _begin(reason, text) if text is not None else None
+        try:
+            return fn(self, *args, **kwargs)
+        finally:
+            _end(tp)
+
+    return wrapper
+
+
+def _patch_threading() -> None:
+    thread = threading.Thread
+    bootstrap_inner = thread._bootstrap_inner  # type: ignore[attr-defined]
+    join = thread.join
+
+    def traced_bootstrap(self: threading.Thread) -> None:
+        if P.queue is None:
+            return bootstrap_inner(self)  # type: ignore[no-any-return]
+        tp = ThreadBuffer(P.new_id())
+        P.local.tp = tp
+        P.declare(tp, tp.actor, Kind.THREAD, P.process_actor, self.name, threading.get_native_id())
+        tp.buf.append((now(), tp.actor, RUNNING, 0, getcpu(), 0))
+        run = self.run
+
+        def traced_run() -> None:
+            try:
+                run()
+            except SystemExit:
+                raise  # threading ends a thread quietly on SystemExit: so does its lane
+            except BaseException as exc:
+                _failed(tp, exc)
+                raise
+
+        self.run = traced_run  # type: ignore[method-assign]
+        try:
+            bootstrap_inner(self)
+        finally:
+            if tp.waits >= 0:
+                P.emit(tp, tp.actor, DONE)
+            P.flush(tp)
+
+    def traced_join(self: threading.Thread, timeout: float | None = None) -> None:
+        tp = _begin(JOIN, self.name) if self.is_alive() else None
+        try:
+            join(self, timeout)
+        finally:
+            _end(tp)
+
+    thread._bootstrap_inner = traced_bootstrap  # type: ignore[attr-defined]
+    thread.join = traced_join  # type: ignore[method-assign]
+    threading.Lock = Lock  # type: ignore[misc,assignment]
+    threading.Event.wait = _announcing(  # type: ignore[method-assign]
+        threading.Event.wait,
+        LOCK,
+        lambda ev, frame: None if ev.is_set() else _name_in(ev, frame) or "an event",
+    )
+    threading.Condition.wait = _announcing(  # type: ignore[method-assign]
+        threading.Condition.wait,
+        LOCK,
+        lambda cond, frame: _name_in(cond, frame) or "a condition",
+    )
+    shutdown = threading._shutdown  # type: ignore[attr-defined]
+
+    def traced_shutdown() -> None:
+        tp = _begin(JOIN, "threads still running") if threading.active_count() > 1 else None
+        try:
+            shutdown()
+        finally:
+            _end(tp)
+
+    threading._shutdown = traced_shutdown  # type: ignore[attr-defined]
+
+
+def _patch_queue() -> None:
+    import queue
+
+    get, put = queue.Queue.get, queue.Queue.put
+
+    def traced_get(self: queue.Queue[Any], block: bool = True, timeout: float | None = None) -> Any:
+        if not block or self._qsize():  # type: ignore[attr-defined]
+            return get(self, block, timeout)
+        tp = _begin(QUEUE, _name_in(self, sys._getframe(1)) or "a queue")
+        try:
+            return get(self, block, timeout)
+        finally:
+            _end(tp)
+
+    def traced_put(
+        self: queue.Queue[Any], item: Any, block: bool = True, timeout: float | None = None
+    ) -> None:
+        if not block or not 0 < self.maxsize <= self._qsize():  # type: ignore[attr-defined]
+            return put(self, item, block, timeout)
+        tp = _begin(QUEUE, _name_in(self, sys._getframe(1)) or "a queue")
+        try:
+            return put(self, item, block, timeout)
+        finally:
+            _end(tp)
+
+    queue.Queue.get = traced_get  # type: ignore[method-assign]
+    queue.Queue.put = traced_put  # type: ignore[method-assign]
+
+    class SimpleQueue(queue.SimpleQueue):  # type: ignore[type-arg]
+        """``queue.SimpleQueue`` (a thread pool's work queue): a get that will block says so."""
+
+        def get(self, block: bool = True, timeout: float | None = None) -> Any:
+            if not block or not self.empty():
+                return super().get(block, timeout)
+            tp = _begin(QUEUE, _name_in(self, sys._getframe(1)) or "a queue")
+            try:
+                return super().get(block, timeout)
+            finally:
+                _end(tp)
+
+    queue.SimpleQueue = SimpleQueue  # type: ignore[misc]
+
+
+def _patch_time() -> None:
+    sleep = time.sleep
+
+    @functools.wraps(sleep)
+    def traced_sleep(seconds: float) -> None:
+        tp = _begin(SLEEP, None) if seconds >= SHORTEST_SLEEP else None
+        try:
+            sleep(seconds)
+        finally:
+            _end(tp)
+
+    time.sleep = traced_sleep  # type: ignore[assignment]
+
+
+# -- processes -----------------------------------------------------------------------------
+
+_ended = False
+
+
+def _failed(tp: ThreadBuffer, exc: BaseException) -> None:
+    """``tp``'s thread fails with ``exc``: its traceback (without this module's frame), sent."""
+    tb = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
+    text = scrub("".join(traceback.format_exception(type(exc), exc, tb)))
+    tp.meta.append(Error(now(), tp.actor, text))
+    P.emit(tp, tp.actor, FAILED)
+    tp.waits = -1
+    P.flush(tp)
+
+
+def _finish(code: int | None) -> None:
+    """The process ends (its main code returned, raised, or exited): its last words."""
+    global _ended
+    if _ended or P.queue is None:
+        return
+    _ended = True
+    tp = P.thread()
+    if tp.waits >= 0:
+        P.emit(tp, tp.actor, DONE if not code else FAILED)
+    if code:
+        tp.meta.append(Error(now(), P.process_actor, f"exit code {code}"))
+    P.emit(tp, P.process_actor, DONE if not code else FAILED)
+    P.flush(tp)
+
+
+def _child_ended(pid: int, code: int | None) -> None:
+    """A child this process started was reaped: how it ended, if not well."""
+    if not code or P.queue is None:
+        return
+    tp = P.thread()
+    why = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+    tp.meta.append(Error(now(), kitchen_of(pid), f"ended: {why}"))
+    P.emit(tp, kitchen_of(pid), FAILED)
+
+
+def _start_process(name: str, thread_name: str) -> None:
+    """This process's kitchen and its current thread's cook (at boot, or in a forked child)."""
+    P.pid = os.getpid()
+    P._ids = itertools.count(1)
+    P._strings = {}
+    P.process_actor = kitchen_of(P.pid)
+    P.local = threading.local()
+    top = os.environ.get(ENV_TOP, "")
+    parent = 0 if str(os.getppid()) == top else kitchen_of(os.getppid())
+    tp = ThreadBuffer(P.new_id())
+    P.local.tp = tp
+    P.declare(tp, P.process_actor, Kind.PROCESS, parent, name, now=False)
+    P.emit(tp, P.process_actor, RUNNING)
+    P.declare(tp, tp.actor, Kind.THREAD, P.process_actor, thread_name, threading.get_native_id())
+    P.emit(tp, tp.actor, RUNNING)
+
+
+def _patch_multiprocessing() -> None:
+    from multiprocessing import process
+
+    bootstrap = process.BaseProcess._bootstrap  # type: ignore[attr-defined]
+    join = process.BaseProcess.join
+
+    def traced_bootstrap(self: process.BaseProcess, *args: Any, **kwargs: Any) -> int:
+        if P.queue is not None:
+            tp = P.thread()
+            P.declare(
+                tp, P.process_actor, Kind.PROCESS, kitchen_of(os.getppid()), self.name, now=False
+            )
+            run = self.run
+
+            def traced_run() -> None:
+                try:
+                    run()
+                except BaseException as exc:
+                    if not isinstance(exc, SystemExit):
+                        _failed(P.thread(), exc)
+                    raise
+
+            self.run = traced_run  # type: ignore[method-assign]
+        code: int = bootstrap(self, *args, **kwargs)
+        _finish(code)
+        return code
+
+    def traced_join(self: process.BaseProcess, timeout: float | None = None) -> None:
+        tp = _begin(JOIN, self.name) if self.is_alive() else None
+        try:
+            join(self, timeout)
+        finally:
+            _end(tp)
+
+    process.BaseProcess._bootstrap = traced_bootstrap  # type: ignore[attr-defined]
+    process.BaseProcess.join = traced_join  # type: ignore[method-assign]
+    from multiprocessing import popen_fork
+
+    poll = popen_fork.Popen.poll
+
+    def traced_poll(self: Any, flag: int = os.WNOHANG) -> int | None:
+        was = self.returncode
+        code: int | None = poll(self, flag)
+        if was is None and code is not None:
+            _child_ended(self.pid, code)
+        return code
+
+    popen_fork.Popen.poll = traced_poll  # type: ignore[method-assign]
+
+
+def _patch_subprocess(subprocess: ModuleType) -> None:
+    handle = subprocess.Popen._handle_exitstatus
+
+    def traced_handle(self: Any, *args: Any, **kwargs: Any) -> None:
+        handle(self, *args, **kwargs)
+        _child_ended(self.pid, self.returncode)
+
+    subprocess.Popen._handle_exitstatus = traced_handle
+
+
+def _patch_asyncio(asyncio: ModuleType) -> None:
+    """Every selector loop made from now on (``asyncio.run``, ``new_event_loop``, a runner)
+    reports its tasks, timers and idle waits as the kitchen's loops do."""
+    events = asyncio.selector_events.BaseSelectorEventLoop
+    init = events.__init__
+
+    def traced_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        if P.queue is not None:
+            _asyncio._instrument_loop(self)
+
+    events.__init__ = traced_init
+
+
+class _AfterImport:
+    """A meta-path finder that patches a module right after its first import, so a program
+    that never imports asyncio never pays for it."""
+
+    def __init__(self, patches: dict[str, Callable[[ModuleType], None]]) -> None:
+        self.patches = patches
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        patch = self.patches.pop(name, None)
+        if patch is None:
+            return None
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return None
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module: ModuleType) -> None:
+            exec_module(module)
+            patch(module)
+
+        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
+        return spec
+
+
+# -- the whole of it -----------------------------------------------------------------------
+
+
+def _name() -> str:
+    argv = sys.argv
+    if argv and argv[0] not in ("", "-c", "-m"):
+        return os.path.basename(argv[0])
+    return "python " + " ".join(argv[:2]) if argv else "python"
+
+
+def install(socket_path: str) -> None:
+    """Trace this process from here on (the boot file's one call)."""
+    P.queue = Sender(socket_path)  # type: ignore[assignment]
+    P.infer_ready = False
+    _start_process(_name(), "MainThread")
+    P.flush(P.thread())
+    _patch_threading()
+    _patch_queue()
+    _patch_time()
+    _patch_multiprocessing()
+    later: dict[str, Callable[[ModuleType], None]] = {}
+    for name, patch in (("subprocess", _patch_subprocess), ("asyncio", _patch_asyncio)):
+        module = sys.modules.get(name)
+        if module is None:
+            later[name] = patch
+        else:
+            patch(module)
+    sys.meta_path.insert(0, _AfterImport(later))
+    excepthook = sys.excepthook
+
+    def traced_excepthook(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
+        if P.queue is not None and not isinstance(exc, SystemExit):
+            tp = P.thread()
+            text = scrub("".join(traceback.format_exception(kind, exc, tb)))
+            tp.meta.append(Error(now(), tp.actor, text))
+            P.emit(tp, tp.actor, FAILED)
+            tp.waits = -1
+            _finish(1)
+        excepthook(kind, exc, tb)
+
+    sys.excepthook = traced_excepthook
+    atexit.register(_finish, None)
+
+    def forked() -> None:
+        assert isinstance(P.queue, Sender)
+        P.queue.after_fork()
+        global _ended
+        _ended = False
+        _start_process(f"fork of {_name()}", threading.current_thread().name)
+        P.flush(P.thread())
+
+    os.register_at_fork(after_in_child=forked)
