@@ -12,7 +12,7 @@ def digest(rounds: int) -> None:
 
 
 def main() -> None:
-    cooks = [threading.Thread(target=digest, args=(6,), name=f"cook {c}") for c in "AB"]
+    cooks = [threading.Thread(target=digest, args=(24,), name=f"cook {c}") for c in "AB"]
     for cook in cooks:
         cook.start()
     for cook in cooks:

@@ -166,18 +166,6 @@ def _patch_threading() -> None:
         P.local.tp = tp
         P.declare(tp, tp.actor, Kind.THREAD, P.process_actor, self.name, threading.get_native_id())
         tp.buf.append((now(), tp.actor, RUNNING, 0, getcpu(), 0))
-        run = self.run
-
-        def traced_run() -> None:
-            try:
-                run()
-            except SystemExit:
-                raise  # threading ends a thread quietly on SystemExit: so does its lane
-            except BaseException as exc:
-                _failed(tp, exc)
-                raise
-
-        self.run = traced_run  # type: ignore[method-assign]
         try:
             bootstrap_inner(self)
         finally:
@@ -192,6 +180,17 @@ def _patch_threading() -> None:
         finally:
             _end(tp)
 
+    excepthook = threading.excepthook
+
+    def traced_excepthook(args: Any) -> None:
+        """A thread's uncaught exception: its lane fails with the traceback (the program's
+        own printed traceback stays as it was: no frame of Cookline's in it)."""
+        tp = getattr(P.local, "tp", None)
+        if tp is not None and P.queue is not None and tp.waits >= 0:
+            _failed(tp, args.exc_type, args.exc_value, args.exc_traceback)
+        excepthook(args)
+
+    threading.excepthook = traced_excepthook
     thread._bootstrap_inner = traced_bootstrap  # type: ignore[attr-defined]
     thread.join = traced_join  # type: ignore[method-assign]
     threading.Lock = Lock  # type: ignore[misc,assignment]
@@ -279,10 +278,9 @@ def _patch_time() -> None:
 _ended = False
 
 
-def _failed(tp: ThreadBuffer, exc: BaseException) -> None:
-    """``tp``'s thread fails with ``exc``: its traceback (without this module's frame), sent."""
-    tb = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
-    text = scrub("".join(traceback.format_exception(type(exc), exc, tb)))
+def _failed(tp: ThreadBuffer, kind: Any, exc: Any, tb: Any) -> None:
+    """``tp``'s thread fails with ``exc``: its lane ends ``failed``, its traceback sent."""
+    text = scrub("".join(traceback.format_exception(kind, exc, tb)))
     tp.meta.append(Error(now(), tp.actor, text))
     P.emit(tp, tp.actor, FAILED)
     tp.waits = -1
@@ -350,7 +348,8 @@ def _patch_multiprocessing() -> None:
                     run()
                 except BaseException as exc:
                     if not isinstance(exc, SystemExit):
-                        _failed(P.thread(), exc)
+                        tb = exc.__traceback__  # from the program's run, not this wrapper
+                        _failed(P.thread(), type(exc), exc, tb.tb_next if tb else None)
                     raise
 
             self.run = traced_run  # type: ignore[method-assign]
@@ -463,11 +462,7 @@ def install(socket_path: str) -> None:
 
     def traced_excepthook(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
         if P.queue is not None and not isinstance(exc, SystemExit):
-            tp = P.thread()
-            text = scrub("".join(traceback.format_exception(kind, exc, tb)))
-            tp.meta.append(Error(now(), tp.actor, text))
-            P.emit(tp, tp.actor, FAILED)
-            tp.waits = -1
+            _failed(P.thread(), kind, exc, tb)
             _finish(1)
         excepthook(kind, exc, tb)
 

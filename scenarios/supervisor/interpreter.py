@@ -70,7 +70,7 @@ def find(name: str) -> Interpreter:
     if info.get("implementation") != "CPython" or version < (3, 11):
         what = f"{info.get('implementation')} {'.'.join(map(str, version))}"
         raise InterpreterError(
-            f"--python {name}: {what}; Cookline runs the kitchen on CPython 3.11 or later"
+            f"--python {name}: {what}; Cookline needs CPython 3.11 or later"
         )
     path = tuple(str(p) for p in info.get("path", []))
     return Interpreter(str(info["executable"]), version, "CPython", bool(info["gil_enabled"]), path)

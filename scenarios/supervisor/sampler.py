@@ -70,6 +70,16 @@ IO_CALLS = frozenset(
 #   accept4 recvmmsg epoll_pwait2
 
 RUNNING, READY, WAITING = int(State.RUNNING), int(State.READY), int(State.WAITING)
+
+WAITS_IN: dict[int, frozenset[int]] = {
+    int(Reason.SLEEP): SLEEP_CALLS,
+    int(Reason.LOCK): frozenset({FUTEX}),
+    int(Reason.QUEUE): frozenset({FUTEX}) | IO_CALLS,  # a multiprocessing queue reads a pipe
+    int(Reason.JOIN): frozenset({FUTEX}) | IO_CALLS | JOIN_CALLS,  # a process's join polls
+    int(Reason.IO): IO_CALLS,
+}
+"""The system calls an announced wait can be in. Seen in another, the thread has left it: its
+"running again" is still in its buffer (sent with its next wait), and the sample tells."""
 Lane = tuple[int, int, int]
 """(state, reason, core) as a lane shows it."""
 
@@ -330,12 +340,17 @@ class Sampler:
                 w.lane = (announced[j][1], announced[j][2], -1)
                 w.sampled = False
                 continue
-            said = announced[i - 1][1] if i else RUNNING
+            said, why = announced[i - 1][1:] if i else (RUNNING, 0)
+            at = a
             if w.sampled:
                 said = RUNNING  # a sample has seen it since its last word: the wait is over
+            elif said == WAITING and call >= 0 and call not in WAITS_IN.get(why, {call}):
+                # out of its announced wait: it woke within the period, and its own "running
+                # again" (still unsent) will say when; the sample's word starts at the period's end
+                said, at = RUNNING, b
             lane = _classify(b - a, did, state, cpu, call, timed, said)
             if lane is not None and lane != w.lane:
-                self._out.append((a, w.actor, lane[0], lane[1], lane[2], SAMPLED_LABEL))
+                self._out.append((at, w.actor, lane[0], lane[1], lane[2], SAMPLED_LABEL))
                 w.lane = lane
                 w.sampled = True
         if w.gone and not w.periods and final is None and w.gone <= upto:

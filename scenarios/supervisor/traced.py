@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from scenarios.supervisor.listener import Listener
 from scenarios.supervisor.runner import SCAN_EVERY, RunResult
 from scenarios.supervisor.sampler import Sampler
 from scenarios.supervisor.tree import adopt_orphans, descendants, kill_tree
+from scenarios.wire import Error, State, kitchen_of
 
 BOOT = str(Path(__file__).resolve().parent.parent / "program" / "boot")
 """The folder whose ``sitecustomize`` starts the hooks in every Python process of the program."""
@@ -185,6 +187,11 @@ class TraceRun:
                 proc.kill()
         kill_tree(tree - {proc.pid})
         code = proc.wait()
+        if code:  # its kitchen said "done" at exit (sys.exit(3) runs atexit): the status says more
+            t = time.monotonic_ns()
+            why = f"exit status {code}" if code > 0 else f"killed by signal {-code}"
+            end = array("q", [t, kitchen_of(proc.pid), int(State.FAILED), 0, -1, 0])
+            self.on_batch(end, [Error(t, kitchen_of(proc.pid), why)])
         if handed:
             _hand_terminal(os.getpgrp())
         guard().release(proc.pid)
@@ -279,6 +286,8 @@ def check_program(argv: Sequence[str]) -> str | None:
     try:
         compile(source, str(path), "exec", dont_inherit=True)
     except SyntaxError as exc:
+        if exc.lineno is None or b"\0" in source:
+            return f"{argv[0]}: not a Python script ({exc.msg})"
         return f"{argv[0]}, line {exc.lineno}: {exc.msg} (not Python, or a syntax error)"
     except ValueError as exc:  # null bytes: a binary
         return f"{argv[0]}: not a Python script ({exc})"
