@@ -38,7 +38,17 @@ PICTURES = (
     ("buffet-cores", "buffet", ("c",), (120, 16)),
     ("compare-cpu", "compare-cpu", (), (130, 34)),
     ("present-step", "deck:kitchen-tour", ("pagedown",) * 4, (120, 30)),
+    ("trace-gil-threads", "trace-gil-threads", ("click:70,3",), (120, 20)),
+    ("trace-hashlib-cores", "trace-hashlib-threads", ("c",), (120, 16)),
 )
+
+TRACES = {
+    "trace-gil-threads": ("examples/gil_threads.py",),
+    "trace-hashlib-threads": ("examples/hashlib_threads.py",),
+    "trace-abc-asyncio": ("examples/abc_asyncio.py",),
+}
+"""``cookline trace`` runs of the examples bundled as recordings (paths from the project root,
+so no machine's folders are in them)."""
 
 COMPARES = ("cpu", "io")
 """``cookline compare`` runs bundled as recordings named ``compare-KIND``."""
@@ -56,6 +66,16 @@ def record_all(only: list[str]) -> None:
         path = RECORDINGS / f"compare-{kind}.jsonl"
         recording.save(verdict.merge(kind, entries), path)
         print(f"{path.name}: {verdict.ranking(entries)}")
+    from scenarios.supervisor.traced import Program
+
+    for name, argv in TRACES.items():
+        if only and name not in only:
+            continue
+        trace, store = session.start_trace(Program(argv, timeout=60, passthrough=False))
+        result = trace.wait()
+        assert result is not None
+        recording.save(store, RECORDINGS / f"{name}.jsonl")
+        print(f"{name}.jsonl: {store.events} events, {result.outcome}")
     for s in SCENARIOS:
         if only and s.id not in only:
             continue

@@ -69,9 +69,7 @@ def find(name: str) -> Interpreter:
     version = (int(info["version"][0]), int(info["version"][1]), int(info["version"][2]))
     if info.get("implementation") != "CPython" or version < (3, 11):
         what = f"{info.get('implementation')} {'.'.join(map(str, version))}"
-        raise InterpreterError(
-            f"--python {name}: {what}; Cookline needs CPython 3.11 or later"
-        )
+        raise InterpreterError(f"--python {name}: {what}; Cookline needs CPython 3.11 or later")
     path = tuple(str(p) for p in info.get("path", []))
     return Interpreter(str(info["executable"]), version, "CPython", bool(info["gil_enabled"]), path)
 

@@ -62,6 +62,9 @@ SAMPLED_LABEL = (1 << 62) | 1
 SAMPLED_TEXT = f"sampled every {PERIOD_NS // 1_000_000} ms"
 
 FUTEX = 202
+GIL_NEAR = 256
+"""Bytes from the GIL condition's futex word within which a wait is on the GIL's own mutex
+(the two are neighbouring fields of one C struct)."""
 SLEEP_CALLS = frozenset({35, 230})  # nanosleep, clock_nanosleep
 JOIN_CALLS = frozenset({61, 247})  # wait4, waitid
 IO_CALLS = frozenset(
@@ -110,7 +113,8 @@ class Watched:
     fds: list[int] = field(default_factory=list)
     last: Reading | None = None
     periods: deque[tuple[int, int, int, str, int, int, bool]] = field(default_factory=deque)
-    """(a, b, ran, state, cpu, syscall, timed) of each period not decided yet."""
+    """(a, b, ran, state, cpu, syscall, timed) of each period not decided yet; ``timed``: a
+    futex wait on the GIL (with the time-out of its switch interval, or on its mutex)."""
     lane: Lane | None = None
     sampled: bool = False
     """The lane's latest state came from a sample (so a stale announced wait is over)."""
@@ -142,6 +146,8 @@ class Sampler:
         self._out: list[tuple[int, int, int, int, int, int]] = []
         self._records: list[Record] = [LabelText(SAMPLED_LABEL, SAMPLED_TEXT)]
         self._listed = 0
+        self._gil: dict[int, int] = {}
+        """pid -> the address of its GIL's condition, learnt from the waits on it."""
         self._new: list[tuple[int, int]] = []
         """Threads announced since the last sample: watched at once, not at the next listing."""
 
@@ -267,8 +273,19 @@ class Sampler:
                     text = []
                 if text and text[0].isdigit():
                     call = int(text[0])
-                    timed = call == FUTEX and len(text) > 4 and text[4] != b"0x0"
+                    if call == FUTEX and len(text) > 4:
+                        timed = self._on_gil(w.pid, int(text[1], 16), text[4] != b"0x0")
             w.periods.append((last.t, t, did, state, cpu, call, timed))
+
+    def _on_gil(self, pid: int, address: int, timed: bool) -> bool:
+        """A futex wait is on the GIL: with a time-out (its condition's switch interval; its
+        address is then learnt), or without one on a word beside it (the GIL's own mutex,
+        taken as a holder hands over) -- not a lock of the program's."""
+        if timed:
+            self._gil[pid] = address
+            return True
+        gil = self._gil.get(pid)
+        return gil is not None and abs(address - gil) < GIL_NEAR
 
     # -- deciding lanes --------------------------------------------------------------------------
 

@@ -196,8 +196,9 @@ def narration(store: TraceStore, at: Moment, console: Console, width: int, room:
     ``width`` columns) cannot hold them all."""
     lo = store.bounds()[0]
     shown = store.story([c for c in store.cues if c[0] <= at.now])[-6:]
+    title = "program output" if store.header.get("scenario") == "trace" else "narration"
     while True:
-        t = Text("narration\n", style="dim")
+        t = Text(f"{title}\n", style="dim")
         for k, (ct, _, en, ja) in enumerate(shown):
             text = ja if at.lang == "ja" and ja else en
             style = "bold" if k == len(shown) - 1 else "dim"
