@@ -272,7 +272,7 @@ def bench_viztracer(bare: float, ours: float) -> None:
 def main() -> int:
     from benchmarks import frames
 
-    only = sys.argv[1:] or ["probe", "ui"]
+    only = sys.argv[1:] or ["probe", "trace", "ui"]
     print(f"Cookline benchmarks · Python {sys.version.split()[0]} · {os.cpu_count()} cores\n")
     if "probe" in only:
         bench_probe_event()
@@ -280,6 +280,10 @@ def main() -> int:
         bench_transport()
         bench_store()
         bench_viztracer(bare, ours)
+    if "trace" in only:
+        from benchmarks.trace import bench_trace
+
+        bench_trace(report)
     if "ui" in only:
         frames.bench_frames(report)
         frames.bench_first_frame(report)

@@ -56,6 +56,9 @@ class Sender:
         if self._sock is not None:
             self._sock.close()  # a forked child's copy of its parent's connection
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        # room for a burst of batches while Cookline reads: a full socket would hold the
+        # flushing thread in its send (the kernel caps this at its wmem_max)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
         s.connect(self.path)
         self._sock, self._pid = s, os.getpid()
         return s

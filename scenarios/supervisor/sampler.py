@@ -143,6 +143,8 @@ class Sampler:
         self._announced: dict[int, list[tuple[int, int, int]]] = {}
         """Thread actor -> its announced (t, state, reason), oldest first (recent ones)."""
         self._final: dict[int, int] = {}
+        self._thread_ids = np.zeros(0, dtype=np.int64)
+        self._threads_key = 0
         self._out: list[tuple[int, int, int, int, int, int]] = []
         self._records: list[Record] = [LabelText(SAMPLED_LABEL, SAMPLED_TEXT)]
         self._listed = 0
@@ -169,12 +171,15 @@ class Sampler:
             if not n:
                 return
             rows = np.frombuffer(states, dtype=np.int64).reshape(n, STATE_WIDTH)
-            for t, actor, state, reason in rows[:, [T, ACTOR, STATE, REASON]].tolist():
-                own = self._announced.get(actor)
-                if own is not None:
-                    own.append((t, state, reason))
-                    if state in FINAL_STATES:
-                        self._final[actor] = t
+            if self._threads_key != len(self._announced):
+                self._thread_ids = np.fromiter(self._announced, dtype=np.int64)
+                self._threads_key = len(self._announced)
+            # only threads' words matter here: a batch of 1,000 task steps is one numpy call
+            mine = rows[np.isin(rows[:, ACTOR], self._thread_ids)]
+            for t, actor, state, reason in mine[:, [T, ACTOR, STATE, REASON]].tolist():
+                self._announced[actor].append((t, state, reason))
+                if state in FINAL_STATES:
+                    self._final[actor] = t
 
     # -- the sampler's thread --------------------------------------------------------------------
 
