@@ -125,8 +125,18 @@ class Watched:
 class Sampler:
     """Runs on its own thread on Cookline's side until ``stop``."""
 
-    def __init__(self, root: int, sink: BatchSink, *, clock: Callable[[], int] = time.monotonic_ns):
+    def __init__(
+        self,
+        root: int,
+        sink: BatchSink,
+        *,
+        gil: bool = True,
+        clock: Callable[[], int] = time.monotonic_ns,
+    ) -> None:
         self.root = root
+        self.gil = gil
+        """The traced interpreter has a GIL: without one (a free-threaded build) no futex wait
+        is a wait for the knife, and a thread off the CPU in one waits on a lock."""
         self.sink = sink
         self.clock = clock
         self.samples = 0
@@ -286,6 +296,8 @@ class Sampler:
         """A futex wait is on the GIL: with a time-out (its condition's switch interval; its
         address is then learnt), or without one on a word beside it (the GIL's own mutex,
         taken as a holder hands over) -- not a lock of the program's."""
+        if not self.gil:
+            return False
         if timed:
             self._gil[pid] = address
             return True

@@ -61,6 +61,13 @@ class Program:
         return [exe, *self.argv]
 
 
+def _own_gil() -> bool:
+    import sys
+
+    enabled = getattr(sys, "_is_gil_enabled", None)
+    return bool(enabled()) if enabled is not None else True
+
+
 def _own_python() -> str:
     import sys
 
@@ -148,7 +155,8 @@ class TraceRun:
         listening.start()
         prog = self.program
         out: Any = None if prog.passthrough else subprocess.PIPE
-        self.sampler = Sampler(0, self.on_batch)  # before the program can send a word
+        gil = self.program.python.gil_enabled if self.program.python else _own_gil()
+        self.sampler = Sampler(0, self.on_batch, gil=gil)  # before the program can send a word
         self.t0 = time.monotonic_ns()
         if self.on_start is not None:
             self.on_start(self.t0)
