@@ -16,8 +16,6 @@ import time
 from array import array
 from typing import Any, get_type_hints
 
-import numpy as np
-
 from scenarios.program.sender import LENGTH, MAX_FRAME, RECORD_KINDS, decode
 from scenarios.supervisor.collector import BatchSink
 from scenarios.supervisor.watchdog import Seen
@@ -71,14 +69,14 @@ def check(body: Any) -> tuple[array, list[Record], tuple[int, int, int] | None]:
     arr = unpack(states)
     n = count(arr)
     if n:
-        rows = np.frombuffer(states, dtype=np.int64).reshape(n, STATE_WIDTH)
+        st, why, core = arr[STATE::STATE_WIDTH], arr[REASON::STATE_WIDTH], arr[CORE::STATE_WIDTH]
         if (
-            rows[:, STATE].min() < 0
-            or rows[:, STATE].max() > max(State)
-            or rows[:, REASON].min() < 0
-            or rows[:, REASON].max() > max(Reason)
-            or rows[:, CORE].min() < -1
-            or rows[:, CORE].max() >= 1 << 15
+            min(st) < 0
+            or max(st) > max(State)
+            or min(why) < 0
+            or max(why) > max(Reason)
+            or min(core) < -1
+            or max(core) >= 1 << 15
         ):
             raise BadFrame("a state, reason or core out of range")
     if tail is not None and not (

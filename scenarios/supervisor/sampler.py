@@ -27,8 +27,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from scenarios.supervisor.collector import BatchSink
 from scenarios.supervisor.tree import descendants
 from scenarios.wire import (
@@ -153,8 +151,6 @@ class Sampler:
         self._announced: dict[int, list[tuple[int, int, int]]] = {}
         """Thread actor -> its announced (t, state, reason), oldest first (recent ones)."""
         self._final: dict[int, int] = {}
-        self._thread_ids = np.zeros(0, dtype=np.int64)
-        self._threads_key = 0
         self._out: list[tuple[int, int, int, int, int, int]] = []
         self._records: list[Record] = [LabelText(SAMPLED_LABEL, SAMPLED_TEXT)]
         self._listed = 0
@@ -180,16 +176,17 @@ class Sampler:
             n = len(states) // STATE_WIDTH
             if not n:
                 return
-            rows = np.frombuffer(states, dtype=np.int64).reshape(n, STATE_WIDTH)
-            if self._threads_key != len(self._announced):
-                self._thread_ids = np.fromiter(self._announced, dtype=np.int64)
-                self._threads_key = len(self._announced)
-            # only threads' words matter here: a batch of 1,000 task steps is one numpy call
-            mine = rows[np.isin(rows[:, ACTOR], self._thread_ids)]
-            for t, actor, state, reason in mine[:, [T, ACTOR, STATE, REASON]].tolist():
-                self._announced[actor].append((t, state, reason))
-                if state in FINAL_STATES:
-                    self._final[actor] = t
+            announced = self._announced
+            # only threads' words matter here: a batch of 1,000 task steps is skipped at the
+            # cost of a set lookup each, nothing built for it
+            for k, actor in enumerate(states[ACTOR::STATE_WIDTH]):
+                own = announced.get(actor)
+                if own is not None:
+                    at = k * STATE_WIDTH
+                    t, state = states[at + T], states[at + STATE]
+                    own.append((t, state, states[at + REASON]))
+                    if state in FINAL_STATES:
+                        self._final[actor] = t
 
     # -- the sampler's thread --------------------------------------------------------------------
 
