@@ -328,3 +328,25 @@ def test_options_after_the_script_are_the_programs() -> None:
         ["-m", "tool", "--width", "3"],
     )
     assert split_trace(["run", "one-knife"]) == (["run", "one-knife"], [])
+
+
+def test_two_cooks_taking_two_locks_in_turn_are_a_deadlock(trace: Traced) -> None:
+    _, store, result = trace("carrots_and_sink.py", timeout=20)
+    assert result.outcome == "deadlock", result.message
+    assert "carrot cook holds board and waits for sink" in result.message
+    assert "sink cook holds sink and waits for board" in result.message
+    cooks = [a for a in lanes(store, Kind.THREAD) if a.name.endswith("cook")]
+    assert {store.labels[a.label[-1]] for a in cooks} == {"board", "sink"}
+
+
+def test_waiting_in_turn_at_one_lock_is_no_deadlock(trace: Traced) -> None:
+    _, store, result = trace("contended.py", timeout=20)
+    assert result.ok, result.message
+    cooks = lanes(store, Kind.THREAD)
+    named = {
+        store.labels[lab]
+        for a in cooks
+        for s, r, lab in zip(a.state, a.reason, a.label, strict=True)
+        if s == State.WAITING and r == Reason.LOCK and lab
+    }
+    assert "pan" in named

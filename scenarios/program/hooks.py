@@ -34,7 +34,7 @@ from scenarios.probe._clock import getcpu, now
 from scenarios.probe._scrub import scrub
 from scenarios.program import ENV_TOP
 from scenarios.program.sender import Sender
-from scenarios.wire import Error, Kind, Reason, State, kitchen_of
+from scenarios.wire import Error, Kind, LockHeld, LockWanted, Reason, State, kitchen_of
 
 RUNNING, WAITING = int(State.RUNNING), int(State.WAITING)
 DONE, FAILED = int(State.DONE), int(State.FAILED)
@@ -48,14 +48,21 @@ a send per yield would cost more than the yield."""
 # -- announcing a wait ---------------------------------------------------------------------
 
 
-def _begin(reason: int, label: str | None) -> ThreadBuffer | None:
-    """The calling thread is about to block: say so, and send, before it does."""
+def _begin(reason: int, label: str | None, held_by: int = 0) -> ThreadBuffer | None:
+    """The calling thread is about to block: say so, and send, before it does. A lock's wait
+    also says who holds it (``held_by``, a thread's ident), for the watchdog's cycles."""
     if P.queue is None:
         return None
     tp = P.thread()
     if tp.waits:
         return None  # inside an announced wait already (a queue's get waits on a condition)
     tp.waits = 1
+    if held_by and label:
+        t = now()
+        holder = _actor_of.get(held_by)
+        if holder is not None:
+            tp.meta.append(LockHeld(t, holder, label, True))
+        tp.meta.append(LockWanted(t, tp.actor, label))
     P.emit(tp, tp.actor, WAITING, reason, P.label(label, tp))
     P.flush(tp)
     return tp
@@ -92,30 +99,42 @@ def _name_in(obj: object, frame: FrameType | None) -> str:
 # -- threading -----------------------------------------------------------------------------
 
 _allocate = _thread.allocate_lock
+_ident = _thread.get_ident
+_actor_of: dict[int, int] = {}
+"""A thread's ident -> its lane's actor: who holds a lock another waits for."""
 
 
 class Lock:
     """``threading.Lock`` as the program makes it from now on: a C lock inside; an acquire that
     will block is announced as ``waiting (lock)`` with the lock's name."""
 
-    __slots__ = ("__weakref__", "_lock", "_name")
+    __slots__ = ("__weakref__", "_lock", "_name", "_owner")
 
     def __init__(self) -> None:
         self._lock = _allocate()
         self._name: str | None = None
+        self._owner = 0
+        """The ident of the thread that took it last: while it is held, its holder."""
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         lock = self._lock
         if lock.acquire(False):
+            self._owner = _ident()
             return True
         if not blocking:
             return False
         if self._name is None:
-            self._name = _name_in(self, sys._getframe(1))
-        tp = _begin(LOCK, self._name or "a lock")
+            self._name = _name_in(self, sys._getframe(1)) or f"a lock at {id(self):#x}"
+        tp = _begin(LOCK, self._name, self._owner)
+        got = False
         try:
-            return lock.acquire(True, timeout)
+            got = lock.acquire(True, timeout)
+            return got
         finally:
+            if got:
+                self._owner = _ident()
+                if tp is not None:
+                    tp.meta.append(LockHeld(now(), tp.actor, self._name, True))
             _end(tp)
 
     __enter__ = acquire
@@ -164,6 +183,7 @@ def _patch_threading() -> None:
             return bootstrap_inner(self)  # type: ignore[no-any-return]
         tp = ThreadBuffer(P.new_id())
         P.local.tp = tp
+        _actor_of[_ident()] = tp.actor
         P.declare(tp, tp.actor, Kind.THREAD, P.process_actor, self.name, threading.get_native_id())
         tp.buf.append((now(), tp.actor, RUNNING, 0, getcpu(), 0))
         try:
@@ -323,6 +343,8 @@ def _start_process(name: str, thread_name: str) -> None:
     parent = 0 if str(os.getppid()) == top else kitchen_of(os.getppid())
     tp = ThreadBuffer(P.new_id())
     P.local.tp = tp
+    _actor_of.clear()
+    _actor_of[_ident()] = tp.actor
     P.declare(tp, P.process_actor, Kind.PROCESS, parent, name, now=False)
     P.emit(tp, P.process_actor, RUNNING)
     P.declare(tp, tp.actor, Kind.THREAD, P.process_actor, thread_name, threading.get_native_id())

@@ -59,6 +59,8 @@ SAMPLED_LABEL = (1 << 62) | 1
 """The wire label of every sampled transition (its text says the period)."""
 SAMPLED_TEXT = f"sampled every {PERIOD_NS // 1_000_000} ms"
 
+IDLE_NS = 50_000
+"""CPU time in a period below which a thread did not move (the kernel's own wake-ups)."""
 FUTEX = 202
 GIL_NEAR = 256
 """Bytes from the GIL condition's futex word within which a wait is on the GIL's own mutex
@@ -118,6 +120,8 @@ class Watched:
     """The lane's latest state came from a sample (so a stale announced wait is over)."""
     gone: int = 0
     """When its /proc entry was found gone (0: still there)."""
+    ran_at: int = 0
+    """When it was last seen on a CPU (a period in which it ran at all)."""
 
 
 class Sampler:
@@ -218,6 +222,19 @@ class Sampler:
     def stop(self) -> None:
         self._stop.set()
 
+    def still(self, actors: list[int], for_ns: int) -> bool:
+        """Each of these threads has been off the CPU for ``for_ns`` by the kernel's count: a
+        cycle of announced lock waits is a deadlock only if nobody in it moves (an announced
+        wait's end travels with the thread's next batch, so its word alone may be stale)."""
+        now = self.clock()
+        with self._lock:
+            where = {a: key for key, a in self._declared_threads.items()}
+        for actor in actors:
+            w = self._threads.get(where.get(actor, (0, 0)))
+            if w is None or w.last is None or now - max(w.ran_at, w.first_seen) < for_ns:
+                return False
+        return True
+
     # -- reading /proc ---------------------------------------------------------------------------
 
     def _list(self, now: int) -> None:
@@ -287,6 +304,8 @@ class Sampler:
                     call = int(text[0])
                     if call == FUTEX and len(text) > 4:
                         timed = self._on_gil(w.pid, int(text[1], 16), text[4] != b"0x0")
+            if did > IDLE_NS or state == "R":
+                w.ran_at = t
             w.periods.append((last.t, t, did, state, cpu, call, timed))
 
     def _on_gil(self, pid: int, address: int, timed: bool) -> bool:
@@ -386,7 +405,9 @@ class Sampler:
                 w.sampled = True
         if w.gone and not w.periods and final is None and w.gone <= upto:
             self._final[w.actor] = w.gone
-            self._out.append((w.gone, w.actor, int(State.DONE), 0, -1, SAMPLED_LABEL))
+            if _alive(w.pid):  # a thread ended in a live process; one whose process ended
+                # (killed, or Cookline's stop) keeps its last state to the run's end
+                self._out.append((w.gone, w.actor, int(State.DONE), 0, -1, SAMPLED_LABEL))
         keep = max(0, i - 1)
         if keep:
             del announced[:keep]
@@ -420,6 +441,15 @@ def _close(w: Watched) -> None:
         with contextlib.suppress(OSError):
             os.close(fd)
     w.fds = []
+
+
+def _alive(pid: int) -> bool:
+    """The process runs still (a zombie has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _comm(pid: int, tid: int) -> str:

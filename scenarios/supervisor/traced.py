@@ -93,6 +93,8 @@ class TraceRun:
     ctx_switches: tuple[int, int] | None = None
     listener: Listener | None = None
     sampler: Sampler | None = None
+    deadlock: watchdog.Cycle = field(default_factory=list)
+    """The cycle that ended the run: (actor, the lock it holds, the lock it waits for) each."""
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -195,7 +197,7 @@ class TraceRun:
                 proc.kill()
         kill_tree(tree - {proc.pid})
         code = proc.wait()
-        if code:  # its kitchen said "done" at exit (sys.exit(3) runs atexit): the status says more
+        if code and outcome is None:  # it ended itself: a "done" said at exit may hide a status
             t = time.monotonic_ns()
             why = f"exit status {code}" if code > 0 else f"killed by signal {-code}"
             end = array("q", [t, kitchen_of(proc.pid), int(State.FAILED), 0, -1, 0])
@@ -215,6 +217,7 @@ class TraceRun:
         started = time.monotonic()
         scanned = float("-inf")
         timeout = self.program.timeout
+        cycles = watchdog.CycleClock()
         while True:
             try:
                 proc.wait(0.05)
@@ -226,9 +229,20 @@ class TraceRun:
                 return ("stopped", self._stop_reason)
             if timeout is not None and now - started > timeout:
                 return ("timeout", f"stopped after the {timeout:g} s time limit")
+            seen = self.seen
+            cycle = watchdog.lock_cycle(dict(seen.tails), dict(seen.wants), dict(seen.holders))
+            stuck = bool(cycle) and self._still([a for a, _, _ in cycle])
+            if cycles.lasted(cycle if stuck else [], now):
+                self.deadlock = cycle
+                return ("deadlock", watchdog.describe(cycle, seen.names))
             if now - scanned >= SCAN_EVERY:
                 scanned = now
                 self.seen_pids |= descendants(proc.pid)
+
+    def _still(self, actors: list[int]) -> bool:
+        sampler = self.sampler
+        after = int(watchdog.DEADLOCK_AFTER * 1e9)
+        return sampler is not None and sampler.still(actors, after)
 
     def _read(self, stream: IO[bytes], name: str) -> None:
         for raw in stream:

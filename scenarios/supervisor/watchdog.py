@@ -54,7 +54,8 @@ class Seen:
             elif isinstance(r, LockHeld):
                 if r.held:
                     self.holders[r.lock] = r.actor
-                    self.wants.pop(r.actor, None)
+                    if self.wants.get(r.actor) == r.lock:  # it waited for this one: no more
+                        del self.wants[r.actor]
                 elif self.holders.get(r.lock) == r.actor:
                     del self.holders[r.lock]
 
