@@ -8,7 +8,6 @@ selector's idle wait is the loop's thread ``waiting (io)``.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -47,17 +46,11 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
         tp = P.thread()
         if not self._declared:
             self._declared = True
-            import asyncio
-
-            task = asyncio.current_task()
+            task = _aio.current_task()
             name = task.get_name() if task is not None else "task"
-            if _DEFAULT_NAME.fullmatch(name):  # "Task-18" says nothing: say what it runs
-                what = getattr(self._coro, "__qualname__", "task").split(".")[-1]
-                code = getattr(self._coro, "cr_code", None)
-                own = code is not None and f"{os.sep}asyncio{os.sep}" in code.co_filename
-                if what.startswith("_") or own:  # asyncio's own: its accept loop, its clean-up
-                    what = f"asyncio {what.lstrip('_')}"
-                name = f"{self._creator} › {what}" if self._creator else what
+            if _is_default(name):  # "Task-18" says nothing: say what it runs
+                key = (getattr(self._coro, "cr_code", None), self._creator)
+                name = _story_names.get(key) or self._story_name(key)
             P.declare(tp, self.actor, Kind.TASK, tp.actor, name, now=False)
         due = self._due
         if due:
@@ -67,6 +60,19 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
                 P.emit_at(tp, due, self.actor, int(State.READY))
         P.emit(tp, self.actor, int(State.RUNNING))
         return tp
+
+    def _story_name(self, key: tuple[Any, str]) -> str:
+        """What a task nobody named runs, once per coroutine and creator (10,000 tasks of one
+        coroutine are named once)."""
+        what = getattr(self._coro, "__qualname__", "task").split(".")[-1]
+        code = key[0]
+        own = code is not None and f"{os.sep}asyncio{os.sep}" in code.co_filename
+        if what.startswith("_") or own:  # asyncio's own: its accept loop, its clean-up
+            what = f"asyncio {what.lstrip('_')}"
+        name = f"{self._creator} › {what}" if self._creator else what
+        if len(_story_names) < 10_000:
+            _story_names[key] = name
+        return name
 
     def _after(self, tp: ThreadBuffer, yielded: Any) -> None:
         if yielded is None:  # a bare yield (sleep(0)): straight back in the ready queue
@@ -109,29 +115,47 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
         return self._coro.__await__()
 
 
-_DEFAULT_NAME = re.compile(r"Task-\d+")
-"""asyncio's own name for a task nobody named."""
+def _is_default(name: str) -> bool:
+    """asyncio's own name for a task nobody named ("Task-18")."""
+    return name.startswith("Task-") and name[5:].isdigit()
+
+
+_story_names: dict[tuple[Any, str], str] = {}
+
+
+class _Asyncio:
+    """asyncio's functions the hot path calls, bound once the first loop is instrumented:
+    a statement ``import asyncio`` in every task step costs a module lookup each time."""
+
+    current_task: Callable[..., Any]
+    Task: Callable[..., Any]
+
+
+_aio = _Asyncio()
 
 _timer_due: dict[int, int] = {}
 """id(future) -> monotonic ns at which the timer that completes it is due."""
 
 
 def _task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
-    import asyncio
-
     actor = P.new_id()
-    tp = P.thread()
-    P.emit(tp, actor, int(State.READY))
-    creator = asyncio.current_task(loop)
+    P.emit(P.thread(), actor, READY)
+    creator = _aio.current_task(loop)
     name = creator.get_name() if creator is not None else ""
-    if _DEFAULT_NAME.fullmatch(name):
+    if _is_default(name):
         name = ""
-    return asyncio.Task(_TracedCoro(coro, actor, name), loop=loop, **kwargs)
+    return _aio.Task(_TracedCoro(coro, actor, name), loop=loop, **kwargs)  # type: ignore[no-any-return]
+
+
+READY = int(State.READY)
 
 
 def _instrument_loop(loop: asyncio.AbstractEventLoop) -> None:
     """Teach one loop to report its thread's idle waits and its timers' due times."""
+    import asyncio
     from asyncio import futures
+
+    _aio.current_task, _aio.Task = asyncio.current_task, asyncio.Task
 
     set_result = futures._set_result_unless_cancelled  # type: ignore[attr-defined]
     call_at = loop.call_at
