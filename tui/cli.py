@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from scenarios.supervisor.interpreter import Interpreter
+    from scenarios.supervisor.runner import Run, RunResult
+    from scenarios.supervisor.traced import TraceRun
     from tui.runs import verdict
     from tui.trace.store import TraceStore
 
@@ -108,6 +110,17 @@ def _parser() -> argparse.ArgumentParser:
     def force(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--force", action="store_true", help="replace a file that exists")
 
+    def recorded(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--record", metavar="FILE", help="save the run as a JSON Lines recording")
+        force(sp)
+
+    def python(sp: argparse.ArgumentParser, what: str) -> None:
+        sp.add_argument(
+            "--python",
+            metavar="PYTHON",
+            help=f"run {what} under another CPython 3.11+ (a path, or e.g. python3.13)",
+        )
+
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
             "--headless",
@@ -123,13 +136,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--cores", type=number(int, 1, 4096), default=None, help="pin the worker tree to N CPUs"
     )
-    run.add_argument("--record", metavar="FILE", help="save the run as a JSON Lines recording")
-    force(run)
-    run.add_argument(
-        "--python",
-        metavar="PYTHON",
-        help="run the kitchen under another CPython 3.11+ (a path, or e.g. python3.13)",
-    )
+    recorded(run)
+    python(run, "the kitchen")
     run.add_argument("--timeout", type=SECONDS, default=60.0, help="stop the run after S seconds")
     run.add_argument(
         "--stall",
@@ -204,16 +212,12 @@ def _parser() -> argparse.ArgumentParser:
     tr = sub.add_parser(
         "trace",
         help="your own program, unmodified: trace [OPTIONS] script.py ARGS | -m MODULE ARGS",
+        usage="cookline trace [OPTIONS] SCRIPT [ARGS ...] | -m MODULE [ARGS ...]",
         description="Trace your own Python program in the same lanes. Cookline's options come"
         " first; everything from the script (or -m MODULE) on is the program's own.",
     )
-    tr.add_argument("--record", metavar="FILE", help="save the run as a JSON Lines recording")
-    force(tr)
-    tr.add_argument(
-        "--python",
-        metavar="PYTHON",
-        help="run the program under another CPython 3.11+ (a path, or e.g. python3.13)",
-    )
+    recorded(tr)
+    python(tr, "the program")
     tr.add_argument(
         "--timeout", type=SECONDS, default=None, help="stop the program after S seconds (no limit)"
     )
@@ -330,8 +334,6 @@ def cmd_tour(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from scenarios.kitchen.menu import UnknownScenario, get
     from scenarios.supervisor.affinity import CoresError, choose_cpus
-    from tui.formats import disk
-    from tui.report import headless
     from tui.runs import session
 
     try:
@@ -352,9 +354,6 @@ def cmd_run(args: argparse.Namespace) -> int:
             scenario.id, args.scale, args.cores, args.timeout, args.stall, args.record, python
         )
         return _run_app(live=spec, lang=args.lang)
-    import signal
-
-    console = _console(args)
     run, store = session.start(
         scenario,
         {"scale": args.scale},
@@ -363,34 +362,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         stall_after=args.stall,
         python=python,
     )
-    recorder = None
-    if args.record:
-        try:
-            recorder = session.Recorder(store, args.record)
-        except disk.FileError as exc:
-            run.stop("could not record")
-            run.wait()
-            raise CliError(str(exc)) from None
-
-    def terminated(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # SIGTERM ends the run as Ctrl-C does: stopped, recorded
-
-    previous = signal.signal(signal.SIGTERM, terminated)
-    try:
-        with console.status(f"running {scenario.id}…", spinner="dots"):
-            while run.wait(0.2) is None:
-                pass
-    except KeyboardInterrupt:
-        run.stop("stopped by the user (Ctrl-C or SIGTERM)")
-        run.wait()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    result = run.result
-    assert result is not None
-    if recorder is not None:
-        _saving(recorder.finish)
-        console.print(f"recorded {store.events} events to {args.record}", markup=False, style="dim")
-    headless.show(store, console, args.lang)
+    result = _headless(args, run, store, f"running {scenario.id}…")
     return 0 if result.ok else 1
 
 
@@ -408,8 +380,6 @@ def _interpreter(name: str | None) -> Interpreter | None:
 
 def cmd_trace(args: argparse.Namespace) -> int:
     from scenarios.supervisor.traced import Program, check_program
-    from tui.formats import disk
-    from tui.report import headless
     from tui.runs import session
 
     problem = check_program(args.program)
@@ -423,9 +393,28 @@ def cmd_trace(args: argparse.Namespace) -> int:
         from tui.app.sources import TraceSpec
 
         return _run_app(live=TraceSpec(program, args.record), lang=args.lang)
+    run, store = session.start_trace(program)
+    result = _headless(args, run, store, None)
+    if result.ok:
+        return 0
+    code = result.exit_code
+    return code if code is not None and 0 < code < 126 else 1
+
+
+def _headless(
+    args: argparse.Namespace, run: Run | TraceRun, store: TraceStore, status: str | None
+) -> RunResult:
+    """Watch a started run to its end in the terminal (``--record`` as it goes; Ctrl-C and
+    SIGTERM stop it, and what it measured is kept), then print it. ``status``: a spinner line
+    (None: the program's own output has the terminal)."""
+    import contextlib
     import signal
 
-    run, store = session.start_trace(program)
+    from tui.formats import disk
+    from tui.report import headless
+    from tui.runs import session
+
+    console = _console(args)
     recorder = None
     if args.record:
         try:
@@ -436,12 +425,14 @@ def cmd_trace(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
 
     def terminated(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        raise KeyboardInterrupt  # SIGTERM ends the run as Ctrl-C does: stopped, recorded
 
     previous = signal.signal(signal.SIGTERM, terminated)
+    spinner = console.status(status, spinner="dots") if status else contextlib.nullcontext()
     try:
-        while run.wait(0.2) is None:
-            pass
+        with spinner:
+            while run.wait(0.2) is None:
+                pass
     except KeyboardInterrupt:
         run.stop("stopped by the user (Ctrl-C or SIGTERM)")
         run.wait()
@@ -449,15 +440,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     result = run.result
     assert result is not None
-    console = _console(args)
     if recorder is not None:
         _saving(recorder.finish)
         console.print(f"recorded {store.events} events to {args.record}", markup=False, style="dim")
     headless.show(store, console, args.lang)
-    if result.ok:
-        return 0
-    code = result.exit_code
-    return code if code is not None and 0 < code < 126 else 1
+    return result
 
 
 def _check_writable(

@@ -173,10 +173,23 @@ def _announcing(
     return wrapper
 
 
+def _joining(join: Callable[..., None]) -> Callable[..., None]:
+    """A thread's or a process's ``join``, announced as ``waiting (join)`` on its name."""
+
+    @functools.wraps(join)
+    def traced_join(self: Any, timeout: float | None = None) -> None:
+        tp = _begin(JOIN, self.name) if self.is_alive() else None
+        try:
+            join(self, timeout)
+        finally:
+            _end(tp)
+
+    return traced_join
+
+
 def _patch_threading() -> None:
     thread = threading.Thread
     bootstrap_inner = thread._bootstrap_inner  # type: ignore[attr-defined]
-    join = thread.join
 
     def traced_bootstrap(self: threading.Thread) -> None:
         if P.queue is None:
@@ -193,13 +206,6 @@ def _patch_threading() -> None:
                 P.emit(tp, tp.actor, DONE)
             P.flush(tp)
 
-    def traced_join(self: threading.Thread, timeout: float | None = None) -> None:
-        tp = _begin(JOIN, self.name) if self.is_alive() else None
-        try:
-            join(self, timeout)
-        finally:
-            _end(tp)
-
     excepthook = threading.excepthook
 
     def traced_excepthook(args: Any) -> None:
@@ -212,7 +218,7 @@ def _patch_threading() -> None:
 
     threading.excepthook = traced_excepthook
     thread._bootstrap_inner = traced_bootstrap  # type: ignore[attr-defined]
-    thread.join = traced_join  # type: ignore[method-assign]
+    thread.join = _joining(thread.join)  # type: ignore[method-assign]
     threading.Lock = Lock  # type: ignore[misc,assignment]
     threading.Event.wait = _announcing(  # type: ignore[method-assign]
         threading.Event.wait,
@@ -379,15 +385,8 @@ def _patch_multiprocessing() -> None:
         _finish(code)
         return code
 
-    def traced_join(self: process.BaseProcess, timeout: float | None = None) -> None:
-        tp = _begin(JOIN, self.name) if self.is_alive() else None
-        try:
-            join(self, timeout)
-        finally:
-            _end(tp)
-
     process.BaseProcess._bootstrap = traced_bootstrap  # type: ignore[attr-defined]
-    process.BaseProcess.join = traced_join  # type: ignore[method-assign]
+    process.BaseProcess.join = _joining(join)  # type: ignore[method-assign]
     from multiprocessing import popen_fork
 
     poll = popen_fork.Popen.poll

@@ -66,7 +66,33 @@ class RunResult:
         return self.outcome == "done"
 
 
-class Run:
+class Control:
+    """What a caller does with a run, whoever supervises it (a kitchen's or a traced
+    program's): ``stop()`` from anywhere, ``wait()``, ``finished``."""
+
+    result: RunResult | None
+
+    def _controls(self) -> None:
+        self._stop = threading.Event()
+        self._stop_reason = ""
+        self._done = threading.Event()
+        self._started = threading.Event()
+
+    def stop(self, why: str = "stopped by the user") -> None:
+        if not self._stop.is_set():
+            self._stop_reason = why
+            self._stop.set()
+
+    def wait(self, timeout: float | None = None) -> RunResult | None:
+        self._done.wait(timeout)
+        return self.result
+
+    @property
+    def finished(self) -> bool:
+        return self._done.is_set()
+
+
+class Run(Control):
     """One scenario run. ``start()``, then ``wait()``; ``stop()`` from anywhere."""
 
     def __init__(
@@ -111,10 +137,7 @@ class Run:
         Cookline from the kernel's accounting of reaped children, never inside the worker."""
         self.deadlock: watchdog.Cycle = []
         """The cycle that ended the run: (actor, lock it holds, lock it waits for) each."""
-        self._stop = threading.Event()
-        self._stop_reason = ""
-        self._done = threading.Event()
-        self._started = threading.Event()
+        self._controls()
         self._supervisor = threading.Thread(
             target=self._supervise, name="cookline-supervisor", daemon=True
         )
@@ -125,19 +148,6 @@ class Run:
         adopt_orphans()
         self._supervisor.start()
         self._started.wait(30)
-
-    def stop(self, why: str = "stopped by the user") -> None:
-        if not self._stop.is_set():
-            self._stop_reason = why
-            self._stop.set()
-
-    def wait(self, timeout: float | None = None) -> RunResult | None:
-        self._done.wait(timeout)
-        return self.result
-
-    @property
-    def finished(self) -> bool:
-        return self._done.is_set()
 
     # -- the supervisor thread ---------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from scenarios.supervisor.collector import BatchSink
 from scenarios.supervisor.guard import guard
 from scenarios.supervisor.interpreter import ROOT, Interpreter
 from scenarios.supervisor.listener import Listener
-from scenarios.supervisor.runner import SCAN_EVERY, RunResult
+from scenarios.supervisor.runner import SCAN_EVERY, Control, RunResult
 from scenarios.supervisor.sampler import Sampler
 from scenarios.supervisor.tree import adopt_orphans, descendants, kill_tree
 from scenarios.wire import Error, State, kitchen_of
@@ -75,7 +75,7 @@ def _own_python() -> str:
 
 
 @dataclass
-class TraceRun:
+class TraceRun(Control):
     """One traced run. ``start()``, then ``wait()``; ``stop()`` from anywhere."""
 
     program: Program
@@ -97,11 +97,7 @@ class TraceRun:
     """The cycle that ended the run: (actor, the lock it holds, the lock it waits for) each."""
 
     def __post_init__(self) -> None:
-        self._stop = threading.Event()
-        self._stop_reason = ""
-        self._done = threading.Event()
-        self._started = threading.Event()
-        self._sampler_in: list[Any] = []
+        self._controls()
 
     # -- the caller's side ------------------------------------------------------------------
 
@@ -109,19 +105,6 @@ class TraceRun:
         adopt_orphans()
         threading.Thread(target=self._supervise, name="cookline-trace", daemon=True).start()
         self._started.wait(30)
-
-    def stop(self, why: str = "stopped by the user") -> None:
-        if not self._stop.is_set():
-            self._stop_reason = why
-            self._stop.set()
-
-    def wait(self, timeout: float | None = None) -> RunResult | None:
-        self._done.wait(timeout)
-        return self.result
-
-    @property
-    def finished(self) -> bool:
-        return self._done.is_set()
 
     @property
     def events(self) -> int:
