@@ -350,3 +350,70 @@ def test_waiting_in_turn_at_one_lock_is_no_deadlock(trace: Traced) -> None:
         if s == State.WAITING and r == Reason.LOCK and lab
     }
     assert "pan" in named
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_every_start_method_makes_kitchens_and_a_plain_child_has_no_cooks(
+    trace: Traced, method: str
+) -> None:
+    _, store, result = trace("start_methods.py", method)
+    assert result.ok, result.message
+    kitchens = {a.name: a for a in lanes(store, Kind.PROCESS)}
+    for kid in ("kid 0", "kid 1"):
+        assert kid in kitchens, sorted(kitchens)
+        cooks = [c for c in store.children(kitchens[kid].index) if c.kind == Kind.THREAD]
+        assert cooks and int(Reason.SLEEP) in set(cooks[0].reason)
+    sleep = kitchens.get("sleep")
+    assert sleep is not None, "a child that is not Python is still a kitchen"
+    assert store.children(sleep.index) == []
+
+
+def test_killed_from_outside_says_so(trace: Traced) -> None:
+    _, store, result = trace("killed.py")
+    assert result.outcome == "killed" and "SIGKILL" in result.message
+    child = [a for a in lanes(store, Kind.PROCESS) if a.parent is not None]
+    assert len(child) == 1 and child[0].state[-1] == State.FAILED
+    said = [t for _, a, t in store.errors if a == child[0].index]
+    assert said == ["ended: killed by signal 9"]
+
+
+def test_sigkill_to_cookline_leaves_nothing_behind() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "trace", "--headless", str(PROGRAMS / "grandchildren.py")],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    seen = 0
+    for line in proc.stdout:
+        seen += b"up" in line
+        if seen == 3:
+            break
+    tree = {p.pid for p in psutil.Process(proc.pid).children(recursive=True)}
+    program = {p for p in tree if "grandchildren" in " ".join(psutil.Process(p).cmdline())}
+    assert len(program) == 3
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    assert wait_gone(program, within=2.5) == []
+
+
+@pytest.mark.parametrize("version", ["3.12", "3.13"])
+def test_under_another_interpreter_the_knife_is_still_measured(trace: Traced, version: str) -> None:
+    from scenarios.supervisor.interpreter import InterpreterError, find
+
+    try:
+        python = find(f"python{version}")
+    except InterpreterError as exc:
+        pytest.skip(str(exc))
+    run, store = session.start_trace(
+        Program((str(EXAMPLES / "gil_threads.py"),), python, timeout=60, passthrough=False)
+    )
+    result = run.wait(90)
+    assert result is not None and result.ok, result
+    assert store.header["machine"]["python"].startswith(version)
+    par, cooks = cook_figures(store)
+    assert par < 1.3 and all(ready > running for running, ready in cooks)
+    assert wait_gone({run.pid or 0} | run.seen_pids) == []

@@ -336,6 +336,7 @@ def _child_ended(pid: int, code: int | None) -> None:
     why = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
     tp.meta.append(Error(now(), kitchen_of(pid), f"ended: {why}"))
     P.emit(tp, kitchen_of(pid), FAILED)
+    P.flush(tp)  # rare, and said at once: the parent may be the next to go
 
 
 def _start_process(name: str, thread_name: str) -> None:

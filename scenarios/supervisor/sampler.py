@@ -148,6 +148,8 @@ class Sampler:
         self._procs: dict[int, int] = {}
         """pid -> when first seen."""
         self._gone_procs: dict[int, int] = {}
+        self._named: dict[int, tuple[str, int]] = {}
+        """pid -> (its name, its parent's kitchen), read when it was first seen."""
         self._declared_threads: dict[tuple[int, int], int] = {}
         self._declared_procs: set[int] = set()
         self._own_procs: set[int] = set()
@@ -241,7 +243,7 @@ class Sampler:
         self._listed = now
         pids = {self.root} | descendants(self.root)
         for pid in pids:
-            self._procs.setdefault(pid, now)
+            self._found(pid, now)
         for pid in list(self._procs):
             if pid in self._gone_procs:
                 continue
@@ -264,7 +266,22 @@ class Sampler:
             _close(w)
             return
         self._threads[(pid, tid)] = w
-        self._procs.setdefault(pid, now)
+        self._found(pid, now)
+
+    def _found(self, pid: int, now: int) -> None:
+        """A process of the tree, seen for the first time: its name and parent read now,
+        while it is there to be read (a short ``sleep`` child is gone within the grace)."""
+        if pid in self._procs:
+            return
+        self._procs[pid] = now
+        parent = 0
+        if pid != self.root:
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as f:
+                    parent = kitchen_of(int(f.read().rsplit(b")", 1)[1].split()[1]))
+            except (OSError, ValueError, IndexError):
+                parent = kitchen_of(self.root)
+        self._named[pid] = (_comm(pid, pid), parent)
 
     def _sample(self, now: int) -> None:
         self.samples += 1
@@ -359,14 +376,7 @@ class Sampler:
             self.sink(array("q", [x for ev in out for x in ev]), records)
 
     def _name_process(self, pid: int, first: int) -> None:
-        parent = 0
-        if pid != self.root:
-            try:
-                with open(f"/proc/{pid}/stat", "rb") as f:
-                    parent = kitchen_of(int(f.read().rsplit(b")", 1)[1].split()[1]))
-            except (OSError, ValueError, IndexError):
-                parent = kitchen_of(self.root)
-        name = _comm(pid, pid)
+        name, parent = self._named.get(pid, (str(pid), 0))
         declared = ActorDeclared(kitchen_of(pid), int(Kind.PROCESS), parent, name, pid, 0)
         self._records.append(declared)
         self._out.append((first, kitchen_of(pid), RUNNING, 0, -1, SAMPLED_LABEL))
