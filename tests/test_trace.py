@@ -38,10 +38,12 @@ def trace() -> Iterator[Traced]:
     """``trace("abc_threads.py")`` runs it traced to the end; nothing of it may be left after."""
     runs: list[TraceRun] = []
 
-    def go(*argv: str, timeout: float = 60) -> tuple[TraceRun, TraceStore, RunResult]:
+    def go(
+        *argv: str, timeout: float = 60, stall: float = 5.0
+    ) -> tuple[TraceRun, TraceStore, RunResult]:
         path = EXAMPLES / argv[0] if (EXAMPLES / argv[0]).is_file() else PROGRAMS / argv[0]
         run, store = session.start_trace(
-            Program((str(path), *argv[1:]), timeout=timeout, passthrough=False)
+            Program((str(path), *argv[1:]), timeout=timeout, stall=stall, passthrough=False)
         )
         runs.append(run)
         result = run.wait(timeout + 30)
@@ -417,3 +419,20 @@ def test_under_another_interpreter_the_knife_is_still_measured(trace: Traced, ve
     par, cooks = cook_figures(store)
     assert par < 1.3 and all(ready > running for running, ready in cooks)
     assert wait_gone({run.pid or 0} | run.seen_pids) == []
+
+
+def test_stuck_on_locks_it_cannot_see_is_a_stall() -> None:
+    run, store = session.start_trace(
+        Program((str(PROGRAMS / "stuck.py"),), timeout=30, stall=1.0, passthrough=False)
+    )
+    result = run.wait(40)
+    assert result is not None and result.outcome == "stalled", result
+    hands = [a for a in lanes(store, Kind.THREAD) if a.name.endswith("hand")]
+    assert {a.state[-1] for a in hands} == {State.WAITING}
+    assert {a.reason[-1] for a in hands} == {Reason.LOCK}
+    assert wait_gone({run.pid or 0} | run.seen_pids) == []
+
+
+def test_sleeps_and_joins_on_them_are_not_a_stall(trace: Traced) -> None:
+    _, _, result = trace("abc_threads.py", stall=0.5)  # 3 s of sleeps; main joins them
+    assert result.ok, result.message

@@ -221,6 +221,12 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument(
         "--timeout", type=SECONDS, default=None, help="stop the program after S seconds (no limit)"
     )
+    tr.add_argument(
+        "--stall",
+        type=SECONDS,
+        default=5.0,
+        help="call it stalled after S seconds with every thread in lock, queue or join waits",
+    )
     common(tr)
     tr.add_argument("program", nargs="*", help=argparse.SUPPRESS)
 
@@ -230,7 +236,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-_TRACE_VALUES = frozenset({"--record", "--python", "--timeout", "--lang", "--width"})
+_TRACE_VALUES = frozenset({"--record", "--python", "--timeout", "--stall", "--lang", "--width"})
 _TOP_VALUES = frozenset({"--lang", "--scale"})
 
 
@@ -388,7 +394,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
     python = _interpreter(args.python)
     if args.record:
         _check_writable(args.record, force=args.force)
-    program = Program(tuple(args.program), python, args.timeout, passthrough=args.headless)
+    program = Program(
+        tuple(args.program), python, args.timeout, args.stall, passthrough=args.headless
+    )
     if not args.headless:
         from tui.app.sources import TraceSpec
 

@@ -73,6 +73,8 @@ IO_CALLS = frozenset(
 #   accept4 recvmmsg epoll_pwait2
 
 RUNNING, READY, WAITING = int(State.RUNNING), int(State.READY), int(State.WAITING)
+STUCK_REASONS = frozenset({int(Reason.LOCK), int(Reason.QUEUE), int(Reason.JOIN)})
+"""Waits only another thread of the program can end (sleep and I/O end by themselves)."""
 
 WAITS_IN: dict[int, frozenset[int]] = {
     int(Reason.SLEEP): SLEEP_CALLS,
@@ -147,6 +149,9 @@ class Sampler:
         self._threads: dict[tuple[int, int], Watched] = {}
         self._procs: dict[int, int] = {}
         """pid -> when first seen."""
+        self.ended_at = 0
+        """When Cookline began to end the tree itself (0: it has not): what the threads did
+        while they were killed is not the program's, and is not drawn."""
         self._gone_procs: dict[int, int] = {}
         self._named: dict[int, tuple[str, int]] = {}
         """pid -> (its name, its parent's kitchen), read when it was first seen."""
@@ -223,6 +228,27 @@ class Sampler:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def stuck_for(self) -> int:
+        """How long (ns) every thread of the tree has been off the CPU, each waiting on a lock,
+        a queue or a join (announced, or seen in an untimed futex): nothing can move it but
+        another of them. 0 when one runs, or waits for time or for the world (sleep, I/O)."""
+        now = self.clock()
+        with self._lock:
+            live = [
+                w
+                for w in self._threads.values()
+                if w.actor and not w.gone and w.actor not in self._final
+            ]
+        if not live:
+            return 0
+        idle = now
+        for w in live:
+            lane = w.lane
+            if lane is None or lane[0] != WAITING or lane[1] not in STUCK_REASONS:
+                return 0
+            idle = min(idle, now - max(w.ran_at, w.first_seen))
+        return idle
 
     def still(self, actors: list[int], for_ns: int) -> bool:
         """Each of these threads has been off the CPU for ``for_ns`` by the kernel's count: a
@@ -387,7 +413,7 @@ class Sampler:
         i = 0
         while w.periods and w.periods[0][1] <= upto:
             a, b, did, state, cpu, call, timed = w.periods.popleft()
-            if final is not None and b >= final:
+            if (final is not None and b >= final) or (self.ended_at and b > self.ended_at):
                 w.periods.clear()
                 break
             while i < len(announced) and announced[i][0] <= a:
@@ -401,6 +427,8 @@ class Sampler:
                 w.sampled = False
                 continue
             said, why = announced[i - 1][1:] if i else (RUNNING, 0)
+            if w.lane is None and i:  # its first words came before its first reading
+                w.lane = (said, why, -1)
             at = a
             if w.sampled:
                 said = RUNNING  # a sample has seen it since its last word: the wait is over

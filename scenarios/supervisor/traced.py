@@ -47,6 +47,9 @@ class Program:
     """After the interpreter: ``("script.py", *args)`` or ``("-m", "module", *args)``."""
     python: Interpreter | None = None
     timeout: float | None = None
+    stall: float = 5.0
+    """Seconds every thread may sit in lock, queue or join waits, off the CPU, with no cycle
+    to show, before the run is called stalled and stopped."""
     passthrough: bool = True
     """The program's stdin, stdout and stderr are Cookline's (headless); else its output is
     handed line by line to ``on_output`` and its stdin is empty (the app owns the terminal)."""
@@ -174,6 +177,8 @@ class TraceRun(Control):
             r.start()
         self._started.set()
         outcome = self._watch(proc)
+        if outcome is not None:  # Cookline ends it: the kill is not the program's doing
+            self.sampler.ended_at = time.monotonic_ns()
         tree = descendants(proc.pid) | self.seen_pids
         if proc.poll() is None:
             with contextlib.suppress(OSError):
@@ -218,6 +223,14 @@ class TraceRun(Control):
             if cycles.lasted(cycle if stuck else [], now):
                 self.deadlock = cycle
                 return ("deadlock", watchdog.describe(cycle, seen.names))
+            sampler = self.sampler
+            stall = self.program.stall
+            if sampler is not None and sampler.stuck_for() > stall * 1e9:
+                return (
+                    "stalled",
+                    f"every thread has waited on a lock, queue or join for {stall:g} s"
+                    " with no cycle Cookline can see (locks of C code or of another process)",
+                )
             if now - scanned >= SCAN_EVERY:
                 scanned = now
                 self.seen_pids |= descendants(proc.pid)
