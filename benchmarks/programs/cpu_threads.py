@@ -13,7 +13,7 @@ def chop(n: int) -> int:
 
 
 t0 = time.perf_counter()
-cooks = [threading.Thread(target=chop, args=(1_500_000,)) for _ in range(4)]
+cooks = [threading.Thread(target=chop, args=(6_000_000,)) for _ in range(4)]
 for c in cooks:
     c.start()
 for c in cooks:

@@ -99,8 +99,13 @@ class Reading:
     t: int
     ran: int
     """ns on a CPU, all time (schedstat's first field)."""
-    state: str
+    queued: int
+    """ns runnable on a run queue, waiting for a CPU, all time (its second field)."""
     cpu: int
+    """The CPU it last ran on (-1: not read yet)."""
+    call: int = -1
+    """The system call it was off the CPU in (-1: none, or not read)."""
+    timed: bool = False
 
 
 @dataclass
@@ -317,39 +322,61 @@ class Sampler:
             for pid, tid in new:
                 self._watch(pid, tid, now)
         for w in self._threads.values():
-            if w.gone:
-                continue
+            if not w.gone:
+                self._read(w)
+
+    def _read(self, w: Watched) -> None:
+        """One thread's period, read as cheaply as the kernel allows: schedstat always (one
+        ``pread``); ``stat`` only for a thread that ran (its core); ``syscall`` only for one
+        that was off the CPU and moved at all -- a thread that did not run for a whole period
+        cannot have left the system call it was seen in."""
+        try:
+            sched = os.pread(w.fds[0], 128, 0)
+        except OSError:
+            sched = b""
+        t = self.clock()
+        if not sched:
+            w.gone = t
+            return
+        fields = sched.split()
+        ran, queued = int(fields[0]), int(fields[1])
+        last = w.last
+        if last is None:
+            w.last = Reading(t, ran, queued, -1)
+            return
+        span, did, waited = t - last.t, ran - last.ran, queued - last.queued
+        now = Reading(t, ran, queued, last.cpu, last.call, last.timed)
+        state = "S"
+        if did * 2 >= span:
             try:
-                sched = os.pread(w.fds[0], 128, 0)
                 stat = os.pread(w.fds[1], 1024, 0)
-            except OSError:
-                sched = b""
-                stat = b""
-            t = self.clock()
-            if not sched or not stat:
-                w.gone = t
-                continue
-            ran = int(sched.split(None, 1)[0])
-            after = stat.rsplit(b")", 1)[1].split()
-            state, cpu = after[0].decode(), int(after[36])
-            last, w.last = w.last, Reading(t, ran, state, cpu)
-            if last is None:
-                continue
-            span = t - last.t
-            did = ran - last.ran
-            call, timed = -1, False
-            if did * 2 < span and state != "R":
-                try:
-                    text = os.pread(w.fds[2], 256, 0).split()
-                except OSError:
-                    text = []
-                if text and text[0].isdigit():
-                    call = int(text[0])
-                    if call == FUTEX and len(text) > 4:
-                        timed = self._on_gil(w.pid, int(text[1], 16), text[4] != b"0x0")
-            if did > IDLE_NS or state == "R":
-                w.ran_at = t
-            w.periods.append((last.t, t, did, state, cpu, call, timed))
+                now.cpu = int(stat.rsplit(b")", 1)[1].split()[36])
+            except (OSError, IndexError, ValueError):
+                pass
+            now.call, now.timed = -1, False
+        elif waited * 2 >= span:
+            state = "R"  # runnable most of the period: it wanted a CPU
+        elif did or last.call < 0:
+            now.call, now.timed = self._call(w)
+            if now.call < 0:
+                state = "R"  # on a CPU as it was read
+        if did > IDLE_NS or state == "R":
+            w.ran_at = t
+        w.last = now
+        w.periods.append((last.t, t, did, state, now.cpu, now.call, now.timed))
+
+    def _call(self, w: Watched) -> tuple[int, bool]:
+        """The system call a thread sleeps in, and whether that is a wait on the GIL."""
+        try:
+            text = os.pread(w.fds[2], 256, 0).split()
+        except OSError:
+            return -1, False
+        if not text or not text[0].isdigit():
+            return -1, False  # "running"
+        call = int(text[0])
+        if call == FUTEX and len(text) > 4:
+            return call, self._on_gil(w.pid, int(text[1], 16), text[4] != b"0x0")
+        return call, False
 
     def _on_gil(self, pid: int, address: int, timed: bool) -> bool:
         """A futex wait is on the GIL: with a time-out (its condition's switch interval; its

@@ -207,11 +207,11 @@ class TraceRun(Control):
         timeout = self.program.timeout
         cycles = watchdog.CycleClock()
         while True:
-            try:
-                proc.wait(0.05)
+            # not proc.wait(timeout): it polls with sleeps from 0.5 ms up, a dozen wake-ups
+            # of Cookline a tick, on the cores the program is measured on
+            self._stop.wait(0.05)
+            if proc.poll() is not None:
                 return None
-            except subprocess.TimeoutExpired:
-                pass
             now = time.monotonic()
             if self._stop.is_set():
                 return ("stopped", self._stop_reason)
