@@ -436,3 +436,34 @@ def test_stuck_on_locks_it_cannot_see_is_a_stall() -> None:
 def test_sleeps_and_joins_on_them_are_not_a_stall(trace: Traced) -> None:
     _, _, result = trace("abc_threads.py", stall=0.5)  # 3 s of sleeps; main joins them
     assert result.ok, result.message
+
+
+def test_a_recorded_trace_replays_the_same_lanes(tmp_path: Path) -> None:
+    from tui import formats
+
+    out = tmp_path / "run.jsonl"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "trace",
+            "--headless",
+            "--record",
+            str(out),
+            str(EXAMPLES / "kitchen_queue.py"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    store = formats.load(str(out))
+    assert store.header["scenario"] == "trace"
+    assert store.header["program"] == [str(EXAMPLES / "kitchen_queue.py")]
+    names = {a.name for a in store.actors}
+    assert {"kitchen_queue.py", "MainThread", "waiter", "chef", "clumsy cook"} <= names
+    assert "sampled every 4 ms" in store.labels
+    clumsy = next(a for a in store.actors if a.name == "clumsy cook")
+    assert clumsy.state[-1] == State.FAILED
