@@ -467,3 +467,16 @@ def test_a_recorded_trace_replays_the_same_lanes(tmp_path: Path) -> None:
     assert "sampled every 4 ms" in store.labels
     clumsy = next(a for a in store.actors if a.name == "clumsy cook")
     assert clumsy.state[-1] == State.FAILED
+
+
+def test_a_blocking_call_in_a_coroutine_leaves_the_others_ready(trace: Traced) -> None:
+    _, store, result = trace("blocking_call.py")
+    assert result.ok, result.message
+    timer = lanes(store, Kind.TASK, "timer")[0]
+    stir = lanes(store, Kind.TASK, "stir")[0]
+    assert time_in(store, stir, State.RUNNING) > 300_000_000
+    assert time_in(store, timer, State.READY) > 200_000_000, "its timer rang while the loop stirred"
+    clumsy = lanes(store, Kind.TASK, "clumsy")[0]
+    assert clumsy.state[-1] == State.FAILED
+    text = next(t for _, a, t in store.errors if a == clumsy.index)
+    assert "no such spoon" in text and "blocking_call.py" in text

@@ -150,8 +150,9 @@ def _task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> 
 READY = int(State.READY)
 
 
-def _instrument_loop(loop: asyncio.AbstractEventLoop) -> None:
-    """Teach one loop to report its thread's idle waits and its timers' due times."""
+def _instrument_loop(loop: asyncio.AbstractEventLoop, factory: bool = True) -> None:
+    """Teach one loop to report its thread's idle waits and its timers' due times, and (with
+    ``factory``) its tasks' steps through a wrapped coroutine each."""
     import asyncio
     from asyncio import futures
 
@@ -166,7 +167,8 @@ def _instrument_loop(loop: asyncio.AbstractEventLoop) -> None:
         return call_at(when, callback, *args, **kw)
 
     loop.call_at = traced_call_at  # type: ignore[method-assign,assignment]
-    loop.set_task_factory(_task_factory)  # type: ignore[arg-type]
+    if factory:
+        loop.set_task_factory(_task_factory)  # type: ignore[arg-type]
     selector = getattr(loop, "_selector", None)
     if selector is None:
         return
