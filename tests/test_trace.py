@@ -480,3 +480,11 @@ def test_a_blocking_call_in_a_coroutine_leaves_the_others_ready(trace: Traced) -
     assert clumsy.state[-1] == State.FAILED
     text = next(t for _, a, t in store.errors if a == clumsy.index)
     assert "no such spoon" in text and "blocking_call.py" in text
+
+
+def test_a_task_group_s_named_tasks_wait_together(trace: Traced) -> None:
+    _, store, result = trace("taskgroup.py")
+    assert result.ok, result.message
+    dishes = [a for a in lanes(store, Kind.TASK) if a.name in ("bread", "pie", "tart")]
+    assert len(dishes) == 3
+    assert max_waiting_together(store, dishes) == 3
