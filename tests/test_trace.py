@@ -488,3 +488,14 @@ def test_a_task_group_s_named_tasks_wait_together(trace: Traced) -> None:
     dishes = [a for a in lanes(store, Kind.TASK) if a.name in ("bread", "pie", "tart")]
     assert len(dishes) == 3
     assert max_waiting_together(store, dishes) == 3
+
+
+def test_a_module_run_with_m_is_named_by_its_module() -> None:
+    run, store = session.start_trace(
+        Program(("-m", "json.tool", "--help"), timeout=30, passthrough=False)
+    )
+    result = run.wait(40)
+    assert result is not None and result.ok, result
+    assert lanes(store, Kind.PROCESS)[0].name == "python -m json.tool"
+    assert any("usage" in en for _, _, en, _ in store.cues)
+    assert wait_gone({run.pid or 0} | run.seen_pids) == []

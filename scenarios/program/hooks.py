@@ -548,10 +548,24 @@ class _AfterImport:
 
 
 def _name() -> str:
+    """This process's kitchen name: its script's file name, or "python -m module".
+
+    At start-up ``sys.argv`` has lost the module's name (``-m http.server 0`` reads
+    ``['-m', '0']``), so the name comes from the command line the kernel kept (once, at
+    boot: never on a hot path)."""
     argv = sys.argv
     if argv and argv[0] not in ("", "-c", "-m"):
         return os.path.basename(argv[0])
-    return "python " + " ".join(argv[:2]) if argv else "python"
+    try:
+        with open("/proc/self/cmdline", "rb") as f:
+            words = [w.decode(errors="replace") for w in f.read().split(b"\0") if w]
+    except OSError:
+        words = []
+    for k, word in enumerate(words[1:], 1):
+        if word in ("-m", "-c"):
+            what = words[k + 1] if word == "-m" and k + 1 < len(words) else ""
+            return f"python {word} {what}".rstrip()
+    return "python"
 
 
 def install(socket_path: str) -> None:
