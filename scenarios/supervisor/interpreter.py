@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +47,12 @@ class Interpreter:
     @property
     def version_text(self) -> str:
         return ".".join(map(str, self.version))
+
+
+def own_gil_enabled() -> bool:
+    """Whether Cookline's own interpreter runs with a GIL (a free-threaded build can say no)."""
+    enabled = getattr(sys, "_is_gil_enabled", None)
+    return bool(enabled()) if enabled is not None else True
 
 
 def find(name: str) -> Interpreter:

@@ -12,7 +12,6 @@ import os
 import selectors
 import socket
 import threading
-import time
 from array import array
 from typing import Any, get_type_hints
 
@@ -24,7 +23,6 @@ from scenarios.wire import (
     REASON,
     STATE,
     STATE_WIDTH,
-    ActorDeclared,
     Reason,
     Record,
     State,
@@ -93,17 +91,12 @@ class Listener:
         self.path = os.path.join(folder, "trace.sock")
         self.sink = sink
         self.seen = seen
-        self.events = 0
         self.refused = 0
         """Connections closed for a frame that failed a check."""
-        self.last_batch = time.monotonic()
-        self.declared: list[ActorDeclared] = []
-        """Every actor declared so far, in order (the sampler maps threads to lanes by them)."""
         self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._server.bind(self.path)
         self._server.listen(64)
         self._stop = threading.Event()
-        self._open = 0
 
     def run(self) -> None:
         sel = selectors.DefaultSelector()
@@ -157,10 +150,7 @@ class Listener:
         return True
 
     def _hand_on(self, states: array, records: list[Record], tail: Any) -> None:
-        self.last_batch = time.monotonic()
         self.seen.see(tail, records)
-        self.declared.extend(r for r in records if isinstance(r, ActorDeclared))
-        self.events += count(states)
         self.sink(states, records)
 
     def stop(self) -> None:

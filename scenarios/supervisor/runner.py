@@ -66,6 +66,14 @@ class RunResult:
         return self.outcome == "done"
 
 
+def signal_name(signum: int) -> str:
+    """``SIGKILL`` for 9; "signal 77" for a number with no name."""
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
 class Control:
     """What a caller does with a run, whoever supervises it (a kitchen's or a traced
     program's): ``stop()`` from anywhere, ``wait()``, ``finished``."""
@@ -255,11 +263,9 @@ class Run(Control):
         if code == 0:
             return RunResult("done", "finished", code, error)
         if code is not None and code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = f"signal {-code}"
-            return RunResult("killed", f"the worker was killed by {name}", code, error)
+            return RunResult(
+                "killed", f"the worker was killed by {signal_name(-code)}", code, error
+            )
         last = error.strip().splitlines()[-1] if error.strip() else f"exit code {code}"
         return RunResult("failed", f"the scenario failed: {last}", code, error)
 

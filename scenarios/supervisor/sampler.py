@@ -148,7 +148,6 @@ class Sampler:
         is a wait for the knife, and a thread off the CPU in one waits on a lock."""
         self.sink = sink
         self.clock = clock
-        self.samples = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._threads: dict[tuple[int, int], Watched] = {}
@@ -239,12 +238,9 @@ class Sampler:
         a queue or a join (announced, or seen in an untimed futex): nothing can move it but
         another of them. 0 when one runs, or waits for time or for the world (sleep, I/O)."""
         now = self.clock()
+        watched = list(self._threads.values())  # one C call: the sampler's thread adds to it
         with self._lock:
-            live = [
-                w
-                for w in self._threads.values()
-                if w.actor and not w.gone and w.actor not in self._final
-            ]
+            live = [w for w in watched if w.actor and not w.gone and w.actor not in self._final]
         if not live:
             return 0
         idle = now
@@ -315,7 +311,6 @@ class Sampler:
         self._named[pid] = (_comm(pid, pid), parent)
 
     def _sample(self, now: int) -> None:
-        self.samples += 1
         if self._new:
             with self._lock:
                 new, self._new = self._new, []

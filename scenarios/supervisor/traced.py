@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -28,9 +29,9 @@ from scenarios.program import ENV_ROOT, ENV_SOCKET, ENV_TOP
 from scenarios.supervisor import watchdog
 from scenarios.supervisor.collector import BatchSink
 from scenarios.supervisor.guard import guard
-from scenarios.supervisor.interpreter import ROOT, Interpreter
+from scenarios.supervisor.interpreter import ROOT, Interpreter, own_gil_enabled
 from scenarios.supervisor.listener import Listener
-from scenarios.supervisor.runner import SCAN_EVERY, Control, RunResult
+from scenarios.supervisor.runner import SCAN_EVERY, Control, RunResult, signal_name
 from scenarios.supervisor.sampler import Sampler
 from scenarios.supervisor.tree import adopt_orphans, descendants, kill_tree
 from scenarios.wire import Error, State, kitchen_of
@@ -60,21 +61,8 @@ class Program:
 
     @property
     def command(self) -> list[str]:
-        exe = self.python.executable if self.python else _own_python()
+        exe = self.python.executable if self.python else sys.executable
         return [exe, *self.argv]
-
-
-def _own_gil() -> bool:
-    import sys
-
-    enabled = getattr(sys, "_is_gil_enabled", None)
-    return bool(enabled()) if enabled is not None else True
-
-
-def _own_python() -> str:
-    import sys
-
-    return sys.executable
 
 
 @dataclass
@@ -89,15 +77,11 @@ class TraceRun(Control):
     """``(monotonic_ns, "stdout" or "stderr", line)`` for each line the program writes."""
     t0: int = 0
     pid: int | None = None
-    ended_ns: int = 0
     result: RunResult | None = None
     seen: watchdog.Seen = field(default_factory=watchdog.Seen)
     seen_pids: set[int] = field(default_factory=set)
-    ctx_switches: tuple[int, int] | None = None
-    listener: Listener | None = None
+    """Every process of the program's tree seen while it ran (for leak checks)."""
     sampler: Sampler | None = None
-    deadlock: watchdog.Cycle = field(default_factory=list)
-    """The cycle that ended the run: (actor, the lock it holds, the lock it waits for) each."""
 
     def __post_init__(self) -> None:
         self._controls()
@@ -108,10 +92,6 @@ class TraceRun(Control):
         adopt_orphans()
         threading.Thread(target=self._supervise, name="cookline-trace", daemon=True).start()
         self._started.wait(30)
-
-    @property
-    def events(self) -> int:
-        return self.listener.events if self.listener is not None else 0
 
     # -- the supervisor thread ---------------------------------------------------------------
 
@@ -138,35 +118,35 @@ class TraceRun(Control):
             shutil.rmtree(folder, ignore_errors=True)
 
     def _run_in(self, folder: str) -> None:
-        self.listener = Listener(folder, self._sink, self.seen)
-        listening = threading.Thread(target=self.listener.run, name="cookline-listener")
+        listener = Listener(folder, self._sink, self.seen)
+        listening = threading.Thread(target=listener.run, name="cookline-listener")
         listening.start()
         prog = self.program
         out: Any = None if prog.passthrough else subprocess.PIPE
-        gil = self.program.python.gil_enabled if self.program.python else _own_gil()
-        self.sampler = Sampler(0, self.on_batch, gil=gil)  # before the program can send a word
+        gil = prog.python.gil_enabled if prog.python else own_gil_enabled()
+        sampler = self.sampler = Sampler(0, self.on_batch, gil=gil)  # before a word is sent
         self.t0 = time.monotonic_ns()
         if self.on_start is not None:
             self.on_start(self.t0)
         try:
             proc = subprocess.Popen(
                 prog.command,
-                env=self._env(self.listener.path),
+                env=self._env(listener.path),
                 stdin=None if prog.passthrough else subprocess.DEVNULL,
                 stdout=out,
                 stderr=out,
                 process_group=0,  # a group of its own, for the guard and for Ctrl-C
             )
         except OSError as exc:
-            self.listener.stop()
+            listener.stop()
             listening.join()
             self._finish(RunResult("failed", f"could not start the program: {exc}", None))
             return
         self.pid = proc.pid
         guard().watch(proc.pid)
         handed = prog.passthrough and _hand_terminal(proc.pid)
-        self.sampler.root = proc.pid
-        sampling = threading.Thread(target=self.sampler.run, name="cookline-sampler")
+        sampler.root = proc.pid
+        sampling = threading.Thread(target=sampler.run, name="cookline-sampler")
         sampling.start()
         readers = [
             threading.Thread(target=self._read, args=(stream, name), daemon=True)
@@ -176,9 +156,9 @@ class TraceRun(Control):
         for r in readers:
             r.start()
         self._started.set()
-        outcome = self._watch(proc)
+        outcome = self._watch(proc, sampler)
         if outcome is not None:  # Cookline ends it: the kill is not the program's doing
-            self.sampler.ended_at = time.monotonic_ns()
+            sampler.ended_at = time.monotonic_ns()
         tree = descendants(proc.pid) | self.seen_pids
         if proc.poll() is None:
             with contextlib.suppress(OSError):
@@ -195,13 +175,13 @@ class TraceRun(Control):
         guard().release(proc.pid)
         for r in readers:
             r.join(2)
-        self.sampler.stop()
+        sampler.stop()
         sampling.join()
-        self.listener.stop()
+        listener.stop()
         listening.join()
         self._finish(self._judge(outcome, code))
 
-    def _watch(self, proc: subprocess.Popen[bytes]) -> tuple[str, str] | None:
+    def _watch(self, proc: subprocess.Popen[bytes], sampler: Sampler) -> tuple[str, str] | None:
         started = time.monotonic()
         scanned = float("-inf")
         timeout = self.program.timeout
@@ -219,13 +199,14 @@ class TraceRun(Control):
                 return ("timeout", f"stopped after the {timeout:g} s time limit")
             seen = self.seen
             cycle = watchdog.lock_cycle(dict(seen.tails), dict(seen.wants), dict(seen.holders))
-            stuck = bool(cycle) and self._still([a for a, _, _ in cycle])
+            # a cycle's words may be stale (a wait's end rides with the thread's next batch):
+            # it is a deadlock only if nobody in it has been on a CPU meanwhile
+            still = int(watchdog.DEADLOCK_AFTER * 1e9)
+            stuck = bool(cycle) and sampler.still([a for a, _, _ in cycle], still)
             if cycles.lasted(cycle if stuck else [], now):
-                self.deadlock = cycle
                 return ("deadlock", watchdog.describe(cycle, seen.names))
-            sampler = self.sampler
             stall = self.program.stall
-            if sampler is not None and sampler.stuck_for() > stall * 1e9:
+            if sampler.stuck_for() > stall * 1e9:
                 return (
                     "stalled",
                     f"every thread has waited on a lock, queue or join for {stall:g} s"
@@ -234,11 +215,6 @@ class TraceRun(Control):
             if now - scanned >= SCAN_EVERY:
                 scanned = now
                 self.seen_pids |= descendants(proc.pid)
-
-    def _still(self, actors: list[int]) -> bool:
-        sampler = self.sampler
-        after = int(watchdog.DEADLOCK_AFTER * 1e9)
-        return sampler is not None and sampler.still(actors, after)
 
     def _read(self, stream: IO[bytes], name: str) -> None:
         for raw in stream:
@@ -255,17 +231,13 @@ class TraceRun(Control):
         if code == 0:
             return RunResult("done", "the program finished", code, error)
         if code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = f"signal {-code}"
+            name = signal_name(-code)
             return RunResult("killed", f"the program was killed by {name}", code, error)
         last = error.strip().splitlines()[-1] if error.strip() else ""
         why = f": {last}" if last else ""
         return RunResult("failed", f"the program exited with status {code}{why}", code, error)
 
     def _finish(self, result: RunResult) -> None:
-        self.ended_ns = time.monotonic_ns()
         self.result = result
         self._started.set()
         if self.on_end is not None:

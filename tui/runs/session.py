@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
-import sys
 import threading
 import time
 from array import array
@@ -18,7 +17,7 @@ from typing import Any
 
 from scenarios.kitchen.menu import Scenario
 from scenarios.supervisor.affinity import choose_cpus
-from scenarios.supervisor.interpreter import Interpreter
+from scenarios.supervisor.interpreter import Interpreter, own_gil_enabled
 from scenarios.supervisor.runner import Run, RunResult
 from scenarios.supervisor.traced import Program, TraceRun
 from scenarios.wire import Cue, kitchen_of
@@ -29,7 +28,6 @@ from tui.trace.store import MAX_ACTORS, MAX_EVENTS, TraceStore
 def machine(cpus: list[int], python: Interpreter | None = None) -> dict[str, Any]:
     """What the run's figures depend on, for the recording's header: the interpreter is the
     worker tree's (``--python``), not necessarily Cookline's own."""
-    gil = getattr(sys, "_is_gil_enabled", None)
     return {
         "cores": os.cpu_count(),
         "cpus_allowed": sorted(os.sched_getaffinity(0)),
@@ -37,7 +35,7 @@ def machine(cpus: list[int], python: Interpreter | None = None) -> dict[str, Any
         "cpus": cpus,
         "python": python.version_text if python else platform.python_version(),
         "implementation": python.implementation if python else platform.python_implementation(),
-        "gil_enabled": python.gil_enabled if python else gil() if gil is not None else True,
+        "gil_enabled": python.gil_enabled if python else own_gil_enabled(),
         "platform": platform.platform(),
     }
 
