@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 import traceback
+import weakref
 from collections.abc import Callable
 from types import FrameType, ModuleType
 from typing import Any
@@ -105,6 +106,23 @@ def _name_in(obj: object, frame: FrameType | None) -> str:
         if v is obj:
             return f"self.{k}"
     return ""
+
+
+_names: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+"""Queues, events and conditions -> the names found at their first wait (nothing is put on
+the program's own objects)."""
+
+
+def _called(obj: Any, frame: FrameType | None, default: str) -> str:
+    """``obj``'s name, searched for at its first wait and kept: a consumer blocking on its
+    queue a thousand times must not search its caller's names a thousand times."""
+    try:
+        name = _names.get(obj)
+    except TypeError:  # not weakly referable: searched each time
+        return _name_in(obj, frame) or default
+    if name is None:
+        name = _names[obj] = _name_in(obj, frame) or default
+    return name
 
 
 # -- threading -----------------------------------------------------------------------------
@@ -234,12 +252,12 @@ def _patch_threading() -> None:
     threading.Event.wait = _announcing(  # type: ignore[method-assign]
         threading.Event.wait,
         LOCK,
-        lambda ev, frame: None if ev.is_set() else _name_in(ev, frame) or "an event",
+        lambda ev, frame: None if ev.is_set() else _called(ev, frame, "an event"),
     )
     threading.Condition.wait = _announcing(  # type: ignore[method-assign]
         threading.Condition.wait,
         LOCK,
-        lambda cond, frame: _name_in(cond, frame) or "a condition",
+        lambda cond, frame: _called(cond, frame, "a condition"),
     )
     shutdown = threading._shutdown  # type: ignore[attr-defined]
 
@@ -261,7 +279,7 @@ def _patch_queue() -> None:
     def traced_get(self: queue.Queue[Any], block: bool = True, timeout: float | None = None) -> Any:
         if not block or self._qsize():  # type: ignore[attr-defined]
             return get(self, block, timeout)
-        tp = _begin(QUEUE, _name_in(self, sys._getframe(1)) or "a queue")
+        tp = _begin(QUEUE, _called(self, sys._getframe(1), "a queue"))
         try:
             return get(self, block, timeout)
         finally:
@@ -272,7 +290,7 @@ def _patch_queue() -> None:
     ) -> None:
         if not block or not 0 < self.maxsize <= self._qsize():  # type: ignore[attr-defined]
             return put(self, item, block, timeout)
-        tp = _begin(QUEUE, _name_in(self, sys._getframe(1)) or "a queue")
+        tp = _begin(QUEUE, _called(self, sys._getframe(1), "a queue"))
         try:
             return put(self, item, block, timeout)
         finally:
@@ -287,7 +305,7 @@ def _patch_queue() -> None:
         def get(self, block: bool = True, timeout: float | None = None) -> Any:
             if not block or not self.empty():
                 return super().get(block, timeout)
-            tp = _begin(QUEUE, _name_in(self, sys._getframe(1)) or "a queue")
+            tp = _begin(QUEUE, _called(self, sys._getframe(1), "a queue"))
             try:
                 return super().get(block, timeout)
             finally:
