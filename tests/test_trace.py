@@ -249,13 +249,15 @@ def test_stopping_leaves_no_grandchild(trace: Traced) -> None:
     assert len(kitchens) == 3, "each level is a kitchen"
 
 
-def test_ctrl_c_to_headless_cookline_ends_the_tree() -> None:
+def headless_three_levels() -> tuple[subprocess.Popen[bytes], set[int]]:
+    """``cookline trace --headless`` of a program with a child and a grandchild, all up:
+    Cookline's process, and the three of the program."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui", "trace", "--headless", str(PROGRAMS / "grandchildren.py")],
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     assert proc.stdout is not None
@@ -265,11 +267,17 @@ def test_ctrl_c_to_headless_cookline_ends_the_tree() -> None:
         if seen == 3:
             break
     tree = {p.pid for p in psutil.Process(proc.pid).children(recursive=True)}
-    assert len(tree) >= 3
+    program = {p for p in tree if "grandchildren" in " ".join(psutil.Process(p).cmdline())}
+    assert len(program) == 3
+    return proc, program
+
+
+def test_ctrl_c_to_headless_cookline_ends_the_tree() -> None:
+    proc, program = headless_three_levels()
     os.kill(proc.pid, signal.SIGINT)
     proc.wait(20)
     assert proc.returncode == 1
-    assert wait_gone(tree, within=2.5) == []
+    assert wait_gone(program, within=2.5) == []
 
 
 @pytest.mark.parametrize(
@@ -332,6 +340,22 @@ def test_options_after_the_script_are_the_programs() -> None:
     assert split_trace(["run", "one-knife"]) == (["run", "one-knife"], [])
 
 
+def test_the_split_knows_every_option_that_takes_a_value() -> None:
+    """split_trace's lists are the parser's: an option added to `trace` (or the top level)
+    without its word there would swallow the script's name as its value."""
+    import argparse
+
+    from tui.cli import _TOP_VALUES, _TRACE_VALUES, _parser
+
+    def valued(p: argparse.ArgumentParser) -> set[str]:
+        return {o for a in p._actions if a.nargs != 0 for o in a.option_strings}
+
+    top = _parser()
+    sub = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    assert valued(sub.choices["trace"]) == _TRACE_VALUES
+    assert valued(top) - {"--version"} == _TOP_VALUES
+
+
 def test_two_cooks_taking_two_locks_in_turn_are_a_deadlock(trace: Traced) -> None:
     _, store, result = trace("carrots_and_sink.py", timeout=20)
     assert result.outcome == "deadlock", result.message
@@ -380,23 +404,7 @@ def test_killed_from_outside_says_so(trace: Traced) -> None:
 
 
 def test_sigkill_to_cookline_leaves_nothing_behind() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "trace", "--headless", str(PROGRAMS / "grandchildren.py")],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    assert proc.stdout is not None
-    seen = 0
-    for line in proc.stdout:
-        seen += b"up" in line
-        if seen == 3:
-            break
-    tree = {p.pid for p in psutil.Process(proc.pid).children(recursive=True)}
-    program = {p for p in tree if "grandchildren" in " ".join(psutil.Process(p).cmdline())}
-    assert len(program) == 3
+    proc, program = headless_three_levels()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
     assert wait_gone(program, within=2.5) == []
