@@ -56,7 +56,7 @@ def traced(path: Path) -> tuple[float, int]:
     return _elapsed("\n".join(en for _, _, en, _ in store.cues)), switches
 
 
-def viztraced(path: Path) -> tuple[float, int]:
+def viztraced(path: Path) -> float:
     with tempfile.TemporaryDirectory() as folder:
         out = subprocess.run(
             [sys.executable, "-m", "viztracer", "--quiet", "-o", f"{folder}/t.json", str(path)],
@@ -64,7 +64,7 @@ def viztraced(path: Path) -> tuple[float, int]:
             text=True,
             check=True,
         )
-    return _elapsed(out.stderr), 0
+    return _elapsed(out.stderr)
 
 
 def _range(xs: list[float]) -> str:
@@ -85,7 +85,7 @@ def bench_trace(report: Callable[[str, str, str, bool], None]) -> None:
             path = PROGRAMS / program
             base, base_sw = untraced(path)
             mine, mine_sw = traced(path)
-            viz, _ = viztraced(path)
+            viz = viztraced(path)
             ours[name].append(mine / base)
             peer[name].append(viz / base)
             if program == "cpu_threads.py":
