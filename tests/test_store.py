@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from array import array
 from typing import Any
 
+import pytest
+
 from scenarios.wire import ActorDeclared, Kind, LabelText, Reason, Record, State
-from tui.trace import raster
-from tui.trace.store import Span, TraceStore
+from tui.trace import raster, summary
+from tui.trace.store import TraceStore
 from tui.trace.summary import summarise
 
 MS = 1_000_000
@@ -151,42 +154,88 @@ def test_prefix_sums_are_the_same_in_small_and_large_batches() -> None:
     from tui.trace.store import Actor
 
     rng = random.Random(3)
-    t, ts, sts = 0, array("q"), array("b")
+    t, ts, sts, cores = 0, array("q"), array("b"), array("h")
     for _ in range(1000):
         t += rng.choice((1_000, 30_000, 700_000))
         ts.append(t)
         sts.append(rng.choice((State.RUNNING, State.READY, State.WAITING)))
+        cores.append(rng.choice((-1, 0, 1, 3)))
     zeros = array("b", bytes(len(ts)))
     whole, piecemeal = Actor(index=0, key=1), Actor(index=1, key=2)
-    whole.extend(ts, sts, zeros, array("h", bytes(2 * len(ts))), array("i", bytes(4 * len(ts))))
+    whole.extend(ts, sts, zeros, cores, array("i", bytes(4 * len(ts))))
     whole.derive()
+    whole.per_core()
     k = 0
     while k < len(ts):
         step = rng.choice((1, 5, 63, 64, 200))
         for i in range(k, min(k + step, len(ts))):
-            piecemeal.append(ts[i], sts[i], 0, 0, 0)
+            piecemeal.append(ts[i], sts[i], 0, cores[i], 0)
         piecemeal.derive()
+        piecemeal.per_core()
         k += step
     assert list(whole.cum_run) == list(piecemeal.cum_run)
     assert list(whole.cum_wait) == list(piecemeal.cum_wait)
+    assert whole.core_run == piecemeal.core_run and len(whole.core_run) == 4
 
 
-def test_the_peak_by_an_instant_is_swept_once() -> None:
+def test_the_peak_by_an_instant_is_swept_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """A paused replay asks for its figures at every refresh: the sweep over every span is paid
     once per instant (and a replay at its end shares the whole run's answer)."""
     store = _store()
     lo, hi = store.bounds()
     calls: list[int] = []
-    spans = store.spans
+    sweep = summary.running_spans
 
-    def counted(*args: Any, **kwargs: Any) -> list[Span]:
+    def counted(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
-        return spans(*args, **kwargs)
+        return sweep(*args, **kwargs)
 
-    store.spans = counted  # type: ignore[method-assign]
+    monkeypatch.setattr(summary, "running_spans", counted)
     first = summarise(store, until=lo + 7 * MS).max_running
     swept = len(calls)
-    assert summarise(store, until=lo + 7 * MS).max_running == first and len(calls) == swept
+    assert swept and summarise(store, until=lo + 7 * MS).max_running == first
+    assert len(calls) == swept
     whole = summarise(store).max_running
     swept = len(calls)
     assert summarise(store, until=hi).max_running == whole and len(calls) == swept
+
+
+def _peak_by_spans(store: TraceStore, until: int | None) -> int:
+    """The peak as the summary once swept it: a ``Span`` per event, edges sorted as tuples."""
+    edges: list[tuple[int, int]] = []
+    for a in store.actors:
+        if a.kind != Kind.THREAD:
+            continue
+        for sp in store.spans(a, end=until, open_end=until):
+            end = sp.end if until is None else min(sp.end, until)
+            if sp.state == State.RUNNING and end > sp.start:
+                edges += [(sp.start, 1), (end, -1)]
+    edges.sort()
+    most = cur = since = 0
+    for t, d in edges:
+        if cur > most and t - since >= 5 * MS:
+            most = cur
+        cur += d
+        since = t
+    return most
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_peak_agrees_with_a_sweep_over_every_span(seed: int) -> None:
+    """Random lanes (ties, zero-length spans, lanes ending early, instants mid-span): the
+    array sweep finds the peak the span-by-span sweep found."""
+    rng = random.Random(seed)
+    store = TraceStore()
+    proc = store.declare("p", Kind.PROCESS, "Kitchen")
+    for i in range(rng.randint(1, 6)):
+        a = store.declare(i, Kind.THREAD if rng.random() < 0.8 else Kind.TASK, f"c{i}", parent=proc)
+        t = rng.choice([0, 3 * MS])
+        for _ in range(rng.randint(1, 30)):
+            store.add_state(a, t, rng.choice([State.RUNNING, State.READY, State.WAITING]))
+            t += rng.choice([0, MS, 5 * MS, 6 * MS, 20 * MS])
+        if rng.random() < 0.5:
+            store.add_state(a, t, State.DONE)
+    lo, hi = store.bounds()
+    for until in (None, lo, hi, rng.randint(lo, hi), rng.randint(lo, hi)):
+        summary._PEAKS.clear()
+        assert summary.most_running(store, until) == _peak_by_spans(store, until), until

@@ -198,7 +198,9 @@ class Actor:
         """
         n = len(self.t)
         k = max(1, self.cored)
-        if k < n:
+        if n - k >= 64:
+            self._per_core_numpy(k, n)
+        elif k < n:
             ts, co = self.t, self.core
             dts = list(map(sub, ts[k:n], ts[k - 1 : n - 1]))
             is_run = self.state[k - 1 : n - 1].tobytes().translate(_IS_RUNNING)
@@ -217,6 +219,19 @@ class Actor:
                     )
             self.cored = n
         return self.core_run
+
+    def _per_core_numpy(self, k: int, n: int) -> None:
+        """``per_core`` over a large stretch (a loaded recording: a million events in
+        milliseconds where the byte masks took a tenth of a second); int64 sums stay exact."""
+        ts = np.frombuffer(self.t, dtype=np.int64, count=n)[k - 1 :]
+        running = np.frombuffer(self.state, dtype=np.int8, count=n)[k - 1 : n - 1] == State.RUNNING
+        cores = np.frombuffer(self.core, dtype=np.int16, count=n)[k - 1 : n - 1][running]
+        dts = np.diff(ts)[running]
+        del ts
+        per_core = self.core_run
+        for c in np.unique(cores).tolist():
+            per_core[c] = per_core.get(c, 0) + int(dts[cores == c].sum())
+        self.cored = n
 
 
 _DTYPES = {"q": np.int64, "b": np.int8, "h": np.int16}

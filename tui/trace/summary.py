@@ -7,9 +7,12 @@ peak needs a sweep over every span, so it is cached per store, change and instan
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
+
+import numpy as np
 
 from scenarios.wire import FINAL_STATES, Kind, State
 
@@ -107,33 +110,54 @@ def most_running(store: TraceStore, until: int | None = None) -> int:
     cached = _PEAKS.get(store)
     if cached is not None and cached[0] == key:
         return cached[1]
-    edges: list[tuple[int, int]] = []
+    starts, ends = [], []
     for a in store.actors:
-        if a.kind != Kind.THREAD:
-            continue
-        for s in store.spans(a, end=until, open_end=until):
-            end = s.end if until is None else min(s.end, until)
-            if s.state == State.RUNNING and end > s.start:
-                edges.append((s.start, 1))
-                edges.append((end, -1))
-    most = _most_at_once(edges)
+        if a.kind == Kind.THREAD and len(a):
+            s, e = running_spans(a, store.bounds()[1] if until is None else until, until)
+            starts.append(s)
+            ends.append(e)
+    most = most_at_once(starts, ends)
     _PEAKS[store] = (key, most)
     return most
 
 
-def _most_at_once(edges: list[tuple[int, int]], hold: int = 5_000_000) -> int:
+def running_spans(a: Actor, stop: int, until: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of an actor's running spans (copies: the lane may grow after), the
+    last open span running to ``stop``; with ``until``, only what had begun before it.
+
+    Over the lane's own arrays (numpy, no object per span): a million-event run is swept in
+    milliseconds where a ``Span`` per event took seconds."""
+    n = len(a)
+    cut = n if until is None else bisect_left(a.t, until)
+    ts = np.frombuffer(a.t, dtype=np.int64, count=n)
+    running = np.frombuffer(a.state, dtype=np.int8, count=n)[:cut] == State.RUNNING
+    nxt = np.empty(cut, dtype=np.int64)
+    nxt[: cut - 1] = ts[1:cut]
+    if cut:
+        nxt[-1] = max(stop, int(ts[cut - 1]))
+    s, e = ts[:cut][running], nxt[running]
+    del ts  # the view dies here: the lane's array may be resized again
+    real = e > s
+    return s[real], e[real]
+
+
+def most_at_once(starts: list[np.ndarray], ends: list[np.ndarray], hold: int = 5_000_000) -> int:
     """Most actors running together for at least ``hold`` ns.
 
     A chunk's running and ready parts are placed within the ~1 ms chunk, not timed to the
     instant, so two cooks sharing one knife can overlap by up to a chunk or two on paper; a level
-    held for 5 ms (a whole GIL switch interval) is real.
+    held for 5 ms (a whole GIL switch interval) is real. (So at one instant the order of ends
+    and starts cannot matter: the level between them lasts 0 ns.)
     """
-    edges.sort()
-    most = cur = 0
-    since = 0
-    for t, d in edges:
-        if cur > most and t - since >= hold:
-            most = cur
-        cur += d
-        since = t
-    return most
+    if not starts:
+        return 0
+    t = np.concatenate([*ends, *starts])
+    if len(t) < 2:
+        return 0
+    n_end = sum(len(e) for e in ends)
+    step = np.ones(len(t), dtype=np.int64)
+    step[:n_end] = -1
+    order = np.argsort(t)
+    t, level = t[order], np.cumsum(step[order])
+    held = np.diff(t) >= hold
+    return max(0, int(level[:-1][held].max())) if held.any() else 0
