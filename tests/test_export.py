@@ -15,7 +15,7 @@ import pytest
 from scenarios.wire import State
 from tests.browser import chromium, free_port, open_page, wait_listening, with_group
 from tests.conftest import DATA
-from tui import cli
+from tui import cli, formats
 from tui.formats import chrome_export, chrome_import, recording
 from tui.trace.summary import summarise
 
@@ -111,6 +111,22 @@ def test_a_viztracer_trace_opens_as_thread_lanes(
     assert store.cues[0][2] == chrome_import.NOTE  # says what the file cannot show
     assert cli.main(["replay", str(tmp_path / "viz.json"), "--headless", "--width", "90"]) == 0
     assert "Chrome trace" in capsys.readouterr().out
+
+
+def test_export_saves_any_recording_or_trace_in_the_current_format(tmp_path: Path) -> None:
+    """A v1 recording and a Chrome trace, saved by ``export --format cookline``: the new file is
+    version 2 and replays to the same figures as what it came from."""
+    v1 = DATA / "two-kitchens.jsonl"
+    trace = chrome_export.save(recording.load(v1), tmp_path / "t.json")
+    for src in (v1, trace):
+        out = tmp_path / f"{src.stem}.v2.jsonl"
+        assert cli.main(["export", str(src), "--format", "cookline", "-o", str(out)]) == 0
+        assert json.loads(out.read_text().splitlines()[0])["version"] == 2
+        before, after = summarise(formats.load(src)), summarise(recording.load(out))
+        assert (before.wall, before.cpu, before.per_core) == (after.wall, after.cpu, after.per_core)
+        assert [a.running for a in before.actors] == [a.running for a in after.actors]
+    # the input is never the output (its default name would be itself)
+    assert cli.main(["export", str(v1), "--format", "cookline"]) == 2
 
 
 def test_svg_and_text_exports(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui import cli
+from tui.formats import columns
 
 EXAMPLES = int(os.environ.get("COOKLINE_FUZZ", "100"))
 TIME_BOUND = 10.0
@@ -83,6 +84,22 @@ def _valid_recording() -> list[dict[str, Any]]:
     ]
 
 
+def _valid_recording_v2() -> list[dict[str, Any]]:
+    """The same run in version 2: labels in a table, each actor's states in columns."""
+    v1 = _valid_recording()
+    header = {**v1[0], "version": 2, "codes": columns.CODES}
+    return [
+        header,
+        v1[1],
+        v1[2],
+        {"type": "label", "id": 1, "text": "chop"},
+        {"type": "states", "actor": 1, "t": [0, 10, 10], "state": "234",
+         "reason": "010", "core": [0, -1, -1], "label": [1, 0, 0]},
+        *v1[5:8],
+        v1[9],
+    ]  # fmt: skip
+
+
 def _valid_chrome() -> dict[str, Any]:
     return {
         "traceEvents": [
@@ -99,7 +116,7 @@ def _valid_chrome() -> dict[str, Any]:
 
 @st.composite
 def broken_recording(draw: st.DrawFn) -> str:
-    lines: list[Any] = _valid_recording()
+    lines: list[Any] = draw(st.sampled_from([_valid_recording, _valid_recording_v2]))()
     k = draw(st.integers(0, len(lines) - 1))
     how = draw(st.sampled_from(["set", "set", "set", "drop", "raw", "swap"]))
     if how == "raw":
@@ -176,6 +193,22 @@ def _check(argv: list[str], path: Path) -> str:
     shown = out.getvalue()
     assert not any(c in shown for c in CONTROL), repr(shown)
     return "shown"
+
+
+def test_the_unbroken_recordings_are_the_same_run(tmp_path: Path) -> None:
+    """The fuzzer's starting points load, both versions, into the same figures: a mutation
+    that is refused is refused for what it broke."""
+    from tui.formats import recording
+    from tui.trace.summary import summarise
+
+    got = []
+    for make in (_valid_recording, _valid_recording_v2):
+        f = tmp_path / f"{make.__name__}.jsonl"
+        f.write_text("\n".join(json.dumps(x) for x in make()) + "\n")
+        store = recording.load(f)
+        s = summarise(store)
+        got.append((store.events, s.wall, s.cpu, store.cues, store.values, store.locks))
+    assert got[0] == got[1] and got[0][0] == 3
 
 
 @FUZZ

@@ -63,7 +63,7 @@ SCALE = number(float, 0, 1000, above=True)
 SECONDS = number(float, 0, 86_400, above=True)
 WIDTH = number(int, 20, 10_000)
 
-SUFFIX = {"chrome": ".json", "svg": ".svg", "txt": ".txt"}
+SUFFIX = {"chrome": ".json", "svg": ".svg", "txt": ".txt", "cookline": ".jsonl"}
 """``cookline export --format``: each format and the suffix of the file it writes."""
 
 
@@ -165,7 +165,9 @@ def _parser() -> argparse.ArgumentParser:
     tab.add_argument("--width", type=WIDTH, default=None, help="output width")
 
     exp = sub.add_parser(
-        "export", help="write a recording as a Chrome trace (Perfetto), an SVG picture or text"
+        "export",
+        help="write a recording as a Chrome trace (Perfetto), an SVG picture, text, or a"
+        " recording in the current format (cookline)",
     )
     exp.add_argument("file", help="a recording (or a Chrome trace)")
     exp.add_argument("--format", choices=tuple(SUFFIX), default="chrome")
@@ -541,6 +543,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         from tui.formats import chrome_export
 
         _saving(chrome_export.save, store, out)
+    elif args.format == "cookline":
+        from tui.formats import recording
+
+        _saving(recording.save, store, out)
     elif args.format == "txt":
         from tui.formats import disk
         from tui.report import headless

@@ -21,7 +21,8 @@ from typing import IO
 MiB = 1 << 20
 
 RECORDING_CAP = 1024 * MiB
-"""The most a recording or a Chrome trace may hold: a million-event v1 recording is ~100 MB."""
+"""The most a recording or a Chrome trace may hold: a million events are ~14 MB in version 2,
+~100 MB in version 1."""
 DECK_CAP = 1 * MiB
 """A deck is a page of TOML."""
 

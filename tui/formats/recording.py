@@ -1,7 +1,9 @@
 """Recordings: a run as JSON Lines, saved from a store and loaded back into one.
 
-Loading trusts nothing: every line is checked and the first problem is reported as
-``FILE:LINE: what is wrong``. Never pickle: a recording is text anyone can read and diff.
+Version 2 (what Cookline writes) keeps state events in columns (``columns``); version 1 (a
+line per event) still opens. Loading trusts nothing: every line is checked and the first
+problem is reported as ``FILE:LINE: what is wrong``. Never pickle: a recording is text anyone
+can read and diff.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from enum import IntEnum
 from typing import Any
 
 from scenarios.wire import Kind, Reason, State, code_of, name_of
-from tui.formats import disk
-from tui.trace.store import MAX_ACTORS, MAX_CORE, MAX_T, Actor, StoreError, TraceStore
+from tui.formats import columns, disk
+from tui.trace.store import MAX_ACTORS, MAX_CORE, MAX_EVENTS, MAX_T, Actor, StoreError, TraceStore
 from tui.trace.text import cut, printable
 
 FORMAT = "cookline"
-VERSION = 1
+VERSION = 2
+"""What Cookline writes."""
+READS = (1, 2)
+"""What it opens."""
 BOM = b"\xef\xbb\xbf"
 """A UTF-8 byte order mark, which some editors put first: read past, not an error."""
 MAX_COUNT = 1 << 63
@@ -35,17 +40,43 @@ class RecordingError(Exception):
         super().__init__(f"{where}: {what}")
 
 
-def save(store: TraceStore, path: str | os.PathLike[str]) -> None:
-    """Written beside ``path`` and renamed over it: a failed write leaves no half file."""
+def save(store: TraceStore, path: str | os.PathLike[str], version: int = VERSION) -> None:
+    """Written beside ``path`` and renamed over it: a failed write leaves no half file.
+    ``version=1``: the old line-per-event format, for a Cookline that reads only that."""
     with disk.atomic(path) as f:
-        for obj in records(store):
+        for obj in records(store) if version == VERSION else records_v1(store):
             f.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
             f.write("\n")
 
 
+def _header(store: TraceStore, version: int = VERSION) -> dict[str, Any]:
+    head = {"format": FORMAT, "version": version, **store.header}
+    if version >= 2:
+        head["codes"] = columns.CODES
+    return head
+
+
 def records(store: TraceStore) -> Iterator[dict[str, Any]]:
-    """Header, actors, then every timed record in time order (states before metadata at ties)."""
-    yield {"format": FORMAT, "version": VERSION, **store.header}
+    """Header, actors, labels, each actor's events in ``states`` lines, then the cues, values,
+    errors and locks in time order, and how the run ended."""
+    yield _header(store)
+    for a in store.actors:
+        yield _actor(a)
+    for k, text in enumerate(store.labels[1:], start=1):
+        yield {"type": "label", "id": k, "text": text}
+    for a in store.actors:
+        yield from columns.lines(a, 0, len(a))
+    meta = _meta(store, (0, 0, 0, 0), None)[0]
+    meta.sort(key=lambda obj: obj["t"])
+    yield from meta
+    if store.end:
+        yield {"type": "end", **store.end}
+
+
+def records_v1(store: TraceStore) -> Iterator[dict[str, Any]]:
+    """Version 1: header, actors, then every timed record in time order (states before
+    metadata at ties)."""
+    yield _header(store, 1)
     for a in store.actors:
         yield _actor(a)
     timed: list[tuple[int, int, dict[str, Any]]] = []
@@ -150,8 +181,9 @@ class Stream:
             raise disk.FileError(path, f"cannot write: {exc.strerror}") from None
         self._actors: list[dict[str, Any]] = []
         self._states: list[int] = []
+        self._labels = 1
         self._meta: tuple[int, int, int, int] = (0, 0, 0, 0)
-        self._write(_line({"format": FORMAT, "version": VERSION, **store.header}))  # at once
+        self._write(_line(_header(store)))  # at once
 
     def flush(self) -> None:
         """Append what is new. Under the store's lock only copies are taken (array slices,
@@ -176,8 +208,11 @@ class Stream:
                     new.append(_events(a, first, last))
                     self._states[a.index] = last
             meta, self._meta = _meta(store, self._meta, until)
+            labels = list(enumerate(store.labels[self._labels :], start=self._labels))
+            self._labels = len(store.labels)
         lines = [_line(obj) for obj in actors]
-        lines.extend(_line(_state(store, a, k)) for a in new for k in range(len(a)))
+        lines.extend(_line({"type": "label", "id": k, "text": text}) for k, text in labels)
+        lines.extend(_line(obj) for a in new for obj in columns.lines(a, 0, len(a)))
         lines.extend(_line(obj) for obj in meta)
         self._write(b"".join(lines))
 
@@ -241,21 +276,32 @@ def parse(name: str, raw: bytes) -> TraceStore:
     if b"\0" in raw[:4096]:
         raise RecordingError(name, 1, "binary data, not a JSON Lines recording")
     store: TraceStore | None = None
-    lines = raw.split(b"\n")
-    ends_cleanly = raw.endswith(b"\n")
+    reader: columns.Reader | None = None
     last_t: dict[int, int] = {}
     lines_of: list[int] = []
-    for number, line in enumerate(lines, start=1):
+    for number, line, last in _lines(raw):
         if not line.strip():
             continue
-        obj = _json_line(name, number, line, cut=number == len(lines) and not ends_cleanly)
+        obj = _json_line(name, number, line, cut=last and not raw.endswith(b"\n"))
         if store is None:
-            store = TraceStore(check_header(name, number, obj))
+            header = check_header(name, number, obj)
+            store = TraceStore(header)
+            if obj["version"] >= 2:
+                reader = _reader(name, number, obj.get("codes"))
             continue
         try:
-            _record(name, number, obj, store, last_t, lines_of)
+            if reader is None:
+                _record(name, number, obj, store, last_t, lines_of, V1_TYPES)
+            elif obj.get("type") == "states":
+                _states(obj, store, reader, last_t, b"true" in line or b"false" in line)
+            elif obj.get("type") == "label":
+                _label(obj, store, reader)
+            else:
+                _record(name, number, obj, store, last_t, lines_of, V2_TYPES)
         except StoreError as exc:
             raise RecordingError(name, number, f"{obj.get('type')}: {exc}") from None
+        except columns.ColumnError as exc:
+            raise RecordingError(name, number, str(exc)) from None
     assert store is not None  # the file is not blank, so it had a first line
     for a in store.actors:
         if a.parent is not None and a.parent >= len(store.actors):
@@ -268,6 +314,67 @@ def parse(name: str, raw: bytes) -> TraceStore:
             name, lines_of[looped], f"actor.parent: actor {looped} is its own ancestor (a cycle)"
         )
     return store
+
+
+def _lines(raw: bytes) -> Iterator[tuple[int, bytes, bool]]:
+    """Each line with its number, one at a time: a split of the whole file would hold a
+    second copy of it (a hundred megabytes for ten million events)."""
+    at, number, size = 0, 0, len(raw)
+    while at < size:
+        end = raw.find(b"\n", at)
+        number += 1
+        if end < 0:
+            yield number, raw[at:], True
+            return
+        yield number, raw[at:end], end + 1 >= size
+        at = end + 1
+
+
+def _reader(name: str, number: int, codes: Any) -> columns.Reader:
+    """The header's ``codes`` checked: what each code of the state and reason columns means."""
+    if not isinstance(codes, dict) or not all(
+        isinstance(codes.get(f), list) and len(codes[f]) > 0 for f in ("state", "reason")
+    ):
+        raise RecordingError(
+            name, number, 'header.codes: expected {"state": [names], "reason": [names]}'
+        )
+    try:
+        return columns.Reader(codes)
+    except columns.ColumnError as exc:
+        raise RecordingError(name, number, str(exc)) from None
+
+
+def _states(
+    obj: dict[str, Any],
+    store: TraceStore,
+    reader: columns.Reader,
+    last_t: dict[int, int],
+    scan: bool,
+) -> None:
+    actor = obj.get("actor")
+    if not isinstance(actor, int) or isinstance(actor, bool):
+        raise columns.ColumnError(f"states.actor: expected int, got {short(actor)}")
+    if not 0 <= actor < len(store.actors):
+        raise columns.ColumnError(f"states.actor: {short(actor)} was never declared")
+    t, state, reason, core, label = reader.columns(obj, last_t.get(actor, 0), scan)
+    if not t:
+        return
+    if store.events + len(t) > MAX_EVENTS:
+        raise columns.ColumnError(f"more than {MAX_EVENTS:,} state events, the most Cookline keeps")
+    last_t[actor] = t[-1]
+    store.add_states(actor, t, state, reason, core, label)
+
+
+def _label(obj: dict[str, Any], store: TraceStore, reader: columns.Reader) -> None:
+    k, text = obj.get("id"), obj.get("text")
+    if not isinstance(k, int) or isinstance(k, bool):
+        raise columns.ColumnError(f"label.id: expected int, got {short(k)}")
+    if not isinstance(text, str) or not text:
+        raise columns.ColumnError(f"label.text: expected a string, got {short(text)}")
+    try:
+        reader.label(k, store.label(text))
+    except columns.ColumnError as exc:
+        raise columns.ColumnError(f"label.{exc}") from None
 
 
 def _json_line(name: str, number: int, line: bytes, cut: bool) -> dict[str, Any]:
@@ -297,16 +404,17 @@ def check_header(name: str, number: int | None, obj: dict[str, Any]) -> dict[str
             name, number, f'not a cookline recording (expected "format": "{FORMAT}")'
         )
     version = obj.get("version")
-    if version != VERSION:
+    if version not in READS or isinstance(version, bool):
         raise RecordingError(
             name,
             number,
-            f"version {short(version)} is not supported (this Cookline reads version {VERSION})",
+            f"version {short(version)} is not supported (this Cookline reads versions"
+            f" {', '.join(map(str, READS))})",
         )
     for key in ("scenario", "machine"):
         if key not in obj:
             raise RecordingError(name, number, f'header: missing field "{key}"')
-    header = {k: v for k, v in obj.items() if k not in ("format", "version")}
+    header = {k: v for k, v in obj.items() if k not in ("format", "version", "codes")}
     _check_fields(name, number, "header", header, _HEADER)
     _check_fields(name, number, "header.machine", header["machine"], _MACHINE)
     for field in ("cpus", "cpus_allowed"):
@@ -413,6 +521,11 @@ def _enum(name: str, number: int, enum: type[IntEnum], field: str, value: str) -
         ) from None
 
 
+V1_TYPES = ("actor", "state", "cue", "value", "error", "lock", "end")
+V2_TYPES = ("actor", "label", "states", "cue", "value", "error", "lock", "end")
+"""The line types of each version (``label`` and ``states`` are read by their own functions)."""
+
+
 def _record(
     name: str,
     number: int,
@@ -420,10 +533,11 @@ def _record(
     store: TraceStore,
     last_t: dict[int, int],
     lines_of: list[int],
+    kinds: tuple[str, ...],
 ) -> None:
     kind = obj.get("type")
-    if not isinstance(kind, str) or kind not in _FIELDS:
-        known = ", ".join(_FIELDS)
+    if not isinstance(kind, str) or kind not in kinds or kind not in _FIELDS:
+        known = ", ".join(kinds)
         raise RecordingError(name, number, f"unknown type {short(kind)} (expected one of {known})")
     for field, types in _FIELDS[kind].items():
         if field not in obj:
