@@ -220,10 +220,15 @@ def _peak_by_spans(store: TraceStore, until: int | None) -> int:
     return most
 
 
+@pytest.mark.parametrize("window", [1_000_000, 7, 1])
 @pytest.mark.parametrize("seed", range(40))
-def test_the_peak_agrees_with_a_sweep_over_every_span(seed: int) -> None:
+def test_the_peak_agrees_with_a_sweep_over_every_span(
+    seed: int, window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Random lanes (ties, zero-length spans, lanes ending early, instants mid-span): the
-    array sweep finds the peak the span-by-span sweep found."""
+    array sweep finds the peak the span-by-span sweep found, in one window or in many (the
+    level carried across each boundary)."""
+    monkeypatch.setattr(summary, "SWEEP_EVENTS", window)
     rng = random.Random(seed)
     store = TraceStore()
     proc = store.declare("p", Kind.PROCESS, "Kitchen")
