@@ -49,7 +49,8 @@ def looks_like_chrome_trace(raw: bytes) -> bool:
         return True
     if not head.startswith(b"{"):
         return False
-    first = head.split(b"\n", 1)[0]
+    end = head.find(b"\n")
+    first = head if end < 0 else head[:end]  # not split: that would copy the whole rest
     try:
         obj = json.loads(first)
     except (ValueError, RecursionError):

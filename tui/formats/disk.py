@@ -67,8 +67,10 @@ def read_regular(path: str | os.PathLike[str], cap: int, what: str = "file") -> 
             raise FileError(
                 path, f"{info.st_size / MiB:,.0f} MiB: larger than the {cap // MiB:,} MiB read"
             )
-        chunks = []
-        got = 0
+        # one read of the size fstat gave (one buffer, no copy: a joined list of chunks would
+        # hold the file twice at the end); then more only if it grew meanwhile, to the cap
+        chunks = [os.read(fd, min(info.st_size + 1, cap + 1))]
+        got = len(chunks[0])
         while got <= cap:  # the size can change under us: never read past the cap
             chunk = os.read(fd, min(8 * MiB, cap + 1 - got))
             if not chunk:
@@ -77,7 +79,7 @@ def read_regular(path: str | os.PathLike[str], cap: int, what: str = "file") -> 
             got += len(chunk)
         if got > cap:
             raise FileError(path, f"grew past the {cap // MiB:,} MiB read while being read")
-        return b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as exc:
         raise FileError(path, f"cannot read: {_why(exc)}") from None
     finally:
