@@ -272,7 +272,7 @@ def bench_viztracer(bare: float, ours: float) -> None:
 def main() -> int:
     from benchmarks import frames
 
-    only = sys.argv[1:] or ["probe", "trace", "ui"]
+    only = sys.argv[1:] or ["probe", "trace", "ui", "recordings"]
     print(f"Cookline benchmarks · Python {sys.version.split()[0]} · {os.cpu_count()} cores\n")
     if "probe" in only:
         bench_probe_event()
@@ -288,6 +288,10 @@ def main() -> int:
         frames.bench_frames(report)
         frames.bench_first_frame(report)
         frames.bench_stream(report)
+    if "recordings" in only:
+        from benchmarks.recordings import bench_recordings
+
+        bench_recordings(report)
     missed = [r for r in ROWS if not r[3]]
     print(f"\n{len(ROWS) - len(missed)} of {len(ROWS)} goals met")
     return 0
