@@ -479,12 +479,42 @@ def _saving(save: Callable[..., object], *args: object, **kwargs: object) -> Non
         raise CliError(str(exc)) from None
 
 
+SHOW_LOADING = 32 << 20
+"""A file this large shows how far its reading has got (a gigabyte of trace takes a minute)."""
+
+
 def _open(path: str) -> TraceStore:
-    """A recording or a Chrome trace, as a store; bad input is one line and status 2."""
+    """A recording or a Chrome trace, as a store; bad input is one line and status 2.
+
+    A large file shows a progress bar on stderr while it reads (when stderr is a terminal),
+    gone once the file is open; the parsing keeps pace with the reading."""
+    import os
+
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
     from tui import formats
 
+    err = Console(stderr=True)
     try:
-        return formats.load(path)
+        big = os.stat(path).st_size >= SHOW_LOADING
+    except (OSError, ValueError):
+        big = False  # the loader says what is wrong with it
+    bar = Progress(
+        TextColumn(f"reading {os.path.basename(path)}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not (big and err.is_terminal),
+    )
+    task = bar.add_task("read", total=None)
+    try:
+        with bar:
+            return formats.load(
+                path, lambda done, size: bar.update(task, completed=done, total=size)
+            )
     except formats.RecordingError as exc:
         raise CliError(str(exc)) from None
 

@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Callable
 
-from tui.formats import chrome_import, recording
+from tui.formats import chrome_import, disk, recording
 from tui.formats.recording import RecordingError
 from tui.trace.store import TraceStore
 
 __all__ = ["RecordingError", "load"]
 
 
-def load(path: str | os.PathLike[str]) -> TraceStore:
+def load(
+    path: str | os.PathLike[str], progress: Callable[[int, int], None] | None = None
+) -> TraceStore:
     """A recording or a Chrome trace, told apart by what the file holds, not by its name.
 
-    The file is opened once and read once (a regular file, capped). Raises
-    :class:`RecordingError` (one line: file, line, what is wrong) for bad input.
+    The file is opened once. A recording is read whole (capped: its lines are kept compact as
+    they are parsed); a Chrome trace is read a chunk at a time and never held whole, so a
+    gigabyte of it costs the store's bytes, not ten gigabytes of dicts. ``progress(done,
+    size)`` hears how far the reading has got. Raises :class:`RecordingError` (one line: file,
+    line, what is wrong) for bad input.
     """
-    raw = recording.read(path)
-    if chrome_import.looks_like_chrome_trace(raw):
-        return chrome_import.parse(str(path), raw)
+    try:
+        with disk.chunks(path, disk.TRACE_CAP, "recording") as (size, pieces):
+            first = next(pieces, b"")
+            if chrome_import.looks_like_chrome_trace(first):
+                tell = None if progress is None else (lambda done: progress(done, size))
+                return chrome_import.stream(str(path), itertools.chain((first,), pieces), tell)
+            if size > disk.RECORDING_CAP:
+                raise disk.FileError(
+                    path,
+                    f"{size / disk.MiB:,.0f} MiB: larger than the"
+                    f" {disk.RECORDING_CAP // disk.MiB:,} MiB read",
+                )
+            rest = [first]
+            for piece in pieces:
+                rest.append(piece)
+                if progress is not None:
+                    progress(sum(map(len, rest)), size)
+            raw = first if len(rest) == 1 else b"".join(rest)
+            del rest, first
+    except disk.FileError as exc:
+        raise RecordingError(exc.path, None, exc.what) from None
     return recording.parse(str(path), raw)

@@ -12,10 +12,14 @@ from __future__ import annotations
 import json
 import math
 from array import array
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from scenarios.wire import Kind, Reason, State, code_of
+import numpy as np
+
+from scenarios.wire import Kind, Reason, State
+from tui.formats import disk, json_stream
 from tui.formats.chrome_export import CORES_PROCESS
 from tui.formats.recording import (
     BOM,
@@ -24,10 +28,17 @@ from tui.formats.recording import (
     VERSION,
     RecordingError,
     check_header,
-    read,
     short,
 )
-from tui.trace.store import MAX_ACTORS, MAX_CORE, MAX_T, TraceStore
+from tui.trace.store import (
+    MAX_ACTORS,
+    MAX_CORE,
+    MAX_LABELS,
+    MAX_RECORDS,
+    MAX_T,
+    TOO_MANY_LABELS,
+    TraceStore,
+)
 from tui.trace.text import MAX_NAME, one_line, printable
 
 UNKNOWN = "not in a slice (unknown)"
@@ -58,29 +69,45 @@ def looks_like_chrome_trace(raw: bytes) -> bool:
     return isinstance(obj, dict) and "traceEvents" in obj
 
 
-def load(path: str | Path) -> TraceStore:
-    return parse(str(path), read(path))
+def load(path: str | Path, progress: Callable[[int, int], None] | None = None) -> TraceStore:
+    """A Chrome trace read from its file a chunk at a time (never the whole of it at once)."""
+    try:
+        with disk.chunks(path, disk.TRACE_CAP, "Chrome trace") as (size, pieces):
+            tell = None if progress is None else (lambda done: progress(done, size))
+            return stream(str(path), pieces, tell)
+    except disk.FileError as exc:
+        raise RecordingError(exc.path, None, exc.what) from None
 
 
 def parse(name: str, raw: bytes) -> TraceStore:
     """A Chrome trace's bytes as a store; ``name`` is what error lines call the file."""
+    return stream(name, iter((raw,)))
+
+
+def stream(
+    name: str, pieces: Iterator[bytes], progress: Callable[[int], None] | None = None
+) -> TraceStore:
+    """A Chrome trace from chunks of its text: each event is reduced as it comes to a few
+    numbers in its lane's columns, and a slice inside another is dropped as soon as both are
+    seen (a call tree of a million nested calls keeps its top-level slices)."""
+    items = json_stream.Items(pieces, "traceEvents", progress)
+    lanes = _Lanes()
     try:
-        doc = json.loads(raw.removeprefix(BOM).decode("utf-8"))
-    except json.JSONDecodeError as exc:
-        raise RecordingError(name, exc.lineno, f"not valid JSON: {exc.msg}") from None
-    except UnicodeDecodeError:
-        raise RecordingError(name, None, "not UTF-8 text") from None
-    except RecursionError:
-        raise RecordingError(name, None, "nested too deep") from None
-    except ValueError as exc:
-        raise RecordingError(name, None, f"not valid JSON: {printable(str(exc))[:80]}") from None
-    events = doc.get("traceEvents") if isinstance(doc, dict) else doc
-    if not isinstance(events, list):
+        for k, ev in enumerate(items):
+            if not isinstance(ev, dict):
+                raise RecordingError(name, None, f"traceEvents[{k}]: expected an object")
+            try:
+                lanes.event(ev)
+            except _Bad as exc:
+                raise RecordingError(name, None, f"traceEvents[{k}].{exc}") from None
+    except json_stream.JsonError as exc:
+        raise RecordingError(name, exc.line, exc.what) from None
+    if not items.found:
         raise RecordingError(name, None, 'a Chrome trace needs a "traceEvents" list')
-    other = doc.get("otherData", {}) if isinstance(doc, dict) else {}
+    other = items.others.get("otherData", {})
     if not isinstance(other, dict):
         raise RecordingError(name, None, "otherData: expected an object")
-    return _build(name, events, other)
+    return _build(name, lanes, other)
 
 
 Key = tuple[int | str, int | str]
@@ -94,6 +121,8 @@ def _id(ev: dict[str, Any], field: str) -> int | str:
     """A pid or tid: a number, or a string (ray names nodes and workers so); 64-bit ids stay
     whole, so two threads never share a lane because their low bits agree."""
     v = ev.get(field, 0)
+    if type(v) is int and -MAX_COUNT <= v <= MAX_COUNT:  # the common case, first
+        return v
     if isinstance(v, bool):
         raise _Bad(f"{field}: expected a number or a string, got {v!r}")
     if isinstance(v, float) and math.isfinite(v) and v.is_integer():
@@ -110,6 +139,9 @@ def _id(ev: dict[str, Any], field: str) -> int | str:
 def _ns(ev: dict[str, Any], field: str, default: float | None = None) -> int:
     """A time in the file's microseconds as nanoseconds, finite and in range."""
     v = ev.get(field, default)
+    # the common case first (never a bool); a NaN fails the range too
+    if (type(v) is float or type(v) is int) and -_MAX_US <= v <= _MAX_US:
+        return int(v * 1000)
     if v is None:
         raise _Bad(f'"{field}" missing')
     if isinstance(v, bool) or not isinstance(v, int | float | str):
@@ -121,6 +153,9 @@ def _ns(ev: dict[str, Any], field: str, default: float | None = None) -> int:
     if not math.isfinite(us) or abs(us) * 1000 > MAX_T // 2:
         raise _Bad(f'"{field}": {short(v)} µs is out of range')
     return int(us * 1000)
+
+
+_MAX_US = MAX_T // 2 // 1000
 
 
 def _args(ev: dict[str, Any]) -> dict[str, Any]:
@@ -141,19 +176,110 @@ def _order(key: Key) -> tuple[tuple[int, Any], ...]:
     return tuple((1, x) if isinstance(x, str) else (0, x) for x in key)
 
 
-def _build(name: str, events: list[Any], other: dict[str, Any]) -> TraceStore:
-    procs: dict[int | str, str] = {}
-    threads: dict[Key, str] = {}
-    slices: dict[Key, list[tuple[int, int, str, str, int]]] = {}
-    opened: dict[Key, list[tuple[int, str, str]]] = {}
-    cues: list[tuple[int, Key, str, str]] = []
-    for k, ev in enumerate(events):
-        if not isinstance(ev, dict):
-            raise RecordingError(name, None, f"traceEvents[{k}]: expected an object")
-        try:
-            _event(ev, procs, threads, slices, opened, cues)
-        except _Bad as exc:
-            raise RecordingError(name, None, f"traceEvents[{k}].{exc}") from None
+class _Lane:
+    """One thread's slices so far, in columns: start, stop (ns), label and category (ids of
+    :attr:`_Lanes.texts`) and core; B events still open."""
+
+    def __init__(self) -> None:
+        self.start, self.stop = array("q"), array("q")
+        self.label, self.cat, self.core = array("i"), array("i"), array("h")
+        self.opened: list[tuple[int, int, int]] = []
+
+    def add(self, start: int, stop: int, label: int, cat: int, core: int) -> None:
+        """A slice; one inside the last is dropped, and the last ones inside this one go
+        (tracers write a call tree in pre- or post-order, so nesting meets at the end)."""
+        starts, stops = self.start, self.stop
+        if starts and starts[-1] <= start and stop <= stops[-1]:
+            return
+        while starts and start <= starts[-1] and stops[-1] <= stop:
+            for column in (starts, stops, self.label, self.cat, self.core):
+                column.pop()
+        starts.append(start)
+        stops.append(stop)
+        self.label.append(label)
+        self.cat.append(cat)
+        self.core.append(core)
+
+
+class _Lanes:
+    """What the events said, reduced as they come."""
+
+    def __init__(self) -> None:
+        self.procs: dict[int | str, str] = {}
+        self.threads: dict[Key, str] = {}
+        self.lanes: dict[Key, _Lane] = {}
+        self.texts: list[str] = [""]
+        self.text_ids: dict[str, int] = {"": 0}
+        self._raw: dict[str, int] = {}
+        """A name as the file wrote it -> its text's id: each distinct name cleaned once."""
+        self.cues: list[tuple[int, Key, str, str]] = []
+
+    def text(self, v: str) -> int:
+        """A label's or category's id; past the store's own limit, one id for all the rest."""
+        i = self.text_ids.get(v)
+        if i is None:
+            if len(self.texts) >= MAX_LABELS:
+                v = TOO_MANY_LABELS
+                i = self.text_ids.get(v)
+            if i is None:
+                i = self.text_ids[v] = len(self.texts)
+                self.texts.append(v)
+        return i
+
+    def text_of(self, v: Any) -> int:
+        """The id of a ``name`` or ``cat`` value as the file gave it."""
+        if type(v) is str:
+            i = self._raw.get(v)
+            if i is None:
+                i = self.text(_text(v))
+                if len(self._raw) < MAX_LABELS:
+                    self._raw[v] = i
+            return i
+        return self.text(_text(v))
+
+    def event(self, ev: dict[str, Any]) -> None:
+        """One trace event; raises :class:`_Bad` for a broken one."""
+        ph = ev.get("ph")
+        pid, tid = _id(ev, "pid"), _id(ev, "tid")
+        key = (pid, tid)
+        if ph == "M":
+            called = _text(_args(ev).get("name", ""))
+            if ev.get("name") == "process_name":
+                self.procs[pid] = called
+            elif ev.get("name") == "thread_name":
+                self.threads[key] = called
+            return
+        if ph not in ("X", "B", "E", "i", "I"):
+            return
+        ts = _ns(ev, "ts")
+        args = _args(ev)
+        if key not in self.threads:
+            self.threads[key] = f"thread {tid}"
+        label = self.text_of(ev.get("name", ""))
+        cat = self.text_of(ev.get("cat", ""))
+        core = args.get("core", -1)
+        if not isinstance(core, int) or isinstance(core, bool):
+            core = -1
+        elif not -1 <= core <= MAX_CORE:
+            raise _Bad(f"args.core: {core} is outside 0 .. {MAX_CORE}")
+        if ph in ("i", "I"):
+            if len(self.cues) < MAX_RECORDS:
+                self.cues.append((ts, key, self.texts[label], _text(args.get("ja", ""))))
+            return
+        lane = self.lanes.get(key)
+        if lane is None:
+            lane = self.lanes[key] = _Lane()
+        if ph == "X":
+            lane.add(ts, ts + max(0, _ns(ev, "dur", 0)), label, cat, core)
+        elif ph == "B":
+            lane.opened.append((ts, label, cat))
+        elif lane.opened:
+            start, blabel, bcat = lane.opened.pop()
+            lane.add(start, max(ts, start), blabel, bcat, core)
+
+
+def _build(name: str, lanes: _Lanes, other: dict[str, Any]) -> TraceStore:
+    slices = {key: lane for key, lane in lanes.lanes.items() if lane.start}
     if not slices:
         raise RecordingError(name, None, "no slices (X or B/E events) to show")
     if len(slices) + len({pid for pid, _ in slices}) > MAX_ACTORS:
@@ -173,29 +299,37 @@ def _build(name: str, events: list[Any], other: dict[str, Any]) -> TraceStore:
         store = TraceStore(check_header(name, None, header))
     except RecordingError as exc:
         raise RecordingError(name, None, f"otherData.{exc.what.removeprefix('header.')}") from None
-    cores_pids = {pid for pid, pname in procs.items() if pname == CORES_PROCESS}
-    t0 = min(s[0] for lane in slices.values() for s in lane)
+    cores_pids = {pid for pid, pname in lanes.procs.items() if pname == CORES_PROCESS}
+    t0 = min(min(lane.start) for lane in slices.values())
     kitchens: dict[int | str, int] = {}
-    lanes: dict[Key, int] = {}
+    ids: dict[Key, int] = {}
     own_states = False
-    by_pid: dict[int | str, list[tuple[int, int, str, str, int]]] = {}
+    reach: dict[int | str, tuple[int, int]] = {}
+    known = lanes.text_ids
+    states = {known[n.name.lower()]: n for n in State if n.name.lower() in known}
     for key in sorted(slices, key=_order):
         pid, tid = key
         if pid in cores_pids:
             continue  # Cookline's own cores tracks: the cores view rebuilds them
         if pid not in kitchens:
-            name_of_pid = procs.get(pid, f"process {pid}")
+            name_of_pid = lanes.procs.get(pid, f"process {pid}")
             kitchens[pid] = store.declare(
                 ("process", pid), Kind.PROCESS, name_of_pid, pid=_number(pid)
             )
-        lanes[key] = store.declare(
-            key, Kind.THREAD, threads[key], parent=kitchens[pid], pid=_number(pid), tid=_number(tid)
+        ids[key] = store.declare(
+            key,
+            Kind.THREAD,
+            lanes.threads[key],
+            parent=kitchens[pid],
+            pid=_number(pid),
+            tid=_number(tid),
         )
-        own_states |= _fill(store, lanes[key], slices[key], t0)
-        by_pid.setdefault(pid, []).extend(slices[key])
+        lane = slices[key]
+        own_states |= _fill(store, ids[key], lane, lanes.texts, states, t0)
+        first, last = reach.get(pid, (min(lane.start), max(lane.stop)))
+        reach[pid] = (min(first, min(lane.start)), max(last, max(lane.stop)))
     for pid, index in kitchens.items():
-        spans = by_pid[pid]
-        first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+        first, last = reach[pid]
         store.add_states(
             index,
             array("q", [first - t0, last - t0]),
@@ -204,9 +338,9 @@ def _build(name: str, events: list[Any], other: dict[str, Any]) -> TraceStore:
             array("h", [-1, -1]),
             array("i", [0, 0]),
         )
-    for ts, key, en, ja in sorted(cues, key=lambda c: c[0]):
-        if key in lanes and ts >= t0:
-            store.add_cue(ts - t0, lanes[key], en, ja)
+    for ts, key, en, ja in sorted(lanes.cues, key=lambda c: c[0]):
+        if key in ids and ts >= t0:
+            store.add_cue(ts - t0, ids[key], en, ja)
     if not own_states:
         store.add_cue(0, 0, NOTE, NOTE_JA)
     store.end_run("done", NOTE if not own_states else "from a Chrome trace")
@@ -217,62 +351,25 @@ def _number(v: int | str) -> int:
     return v if isinstance(v, int) and 0 <= v <= MAX_COUNT else 0
 
 
-def _event(
-    ev: dict[str, Any],
-    procs: dict[int | str, str],
-    threads: dict[Key, str],
-    slices: dict[Key, list[tuple[int, int, str, str, int]]],
-    opened: dict[Key, list[tuple[int, str, str]]],
-    cues: list[tuple[int, Key, str, str]],
-) -> None:
-    """One trace event into the per-lane lists; raises :class:`_Bad` for a broken one."""
-    ph = ev.get("ph")
-    pid, tid = _id(ev, "pid"), _id(ev, "tid")
-    key = (pid, tid)
-    if ph == "M":
-        label = _text(_args(ev).get("name", ""))
-        if ev.get("name") == "process_name":
-            procs[pid] = label
-        elif ev.get("name") == "thread_name":
-            threads[key] = label
-        return
-    if ph not in ("X", "B", "E", "i", "I"):
-        return
-    ts = _ns(ev, "ts")
-    args = _args(ev)
-    threads.setdefault(key, f"thread {tid}")
-    label = _text(ev.get("name", ""))
-    cat = _text(ev.get("cat", ""))
-    core = args.get("core", -1)
-    if not isinstance(core, int) or isinstance(core, bool):
-        core = -1
-    elif not -1 <= core <= MAX_CORE:
-        raise _Bad(f"args.core: {core} is outside 0 .. {MAX_CORE}")
-    if ph == "X":
-        dur = _ns(ev, "dur", 0)
-        slices.setdefault(key, []).append((ts, ts + max(0, dur), label, cat, core))
-    elif ph == "B":
-        opened.setdefault(key, []).append((ts, label, cat))
-    elif ph == "E":
-        stack = opened.get(key)
-        if stack:
-            start, blabel, bcat = stack.pop()
-            slices.setdefault(key, []).append((start, max(ts, start), blabel, bcat, core))
-    else:
-        cues.append((ts, key, label, _text(args.get("ja", ""))))
-
-
 def _fill(
-    store: TraceStore, index: int, lane: list[tuple[int, int, str, str, int]], t0: int
+    store: TraceStore,
+    index: int,
+    lane: _Lane,
+    texts: list[str],
+    states: dict[int, State],
+    t0: int,
 ) -> bool:
     """Top-level slices become spans; returns True if the file named the states itself."""
-    lane.sort(key=lambda s: (s[0], -s[1]))
-    states = {n.name.lower() for n in State}
-    own = all(cat in states for _, _, _, cat, _ in lane)
+    order = np.lexsort(
+        (-np.frombuffer(lane.stop, dtype=np.int64), np.frombuffer(lane.start, dtype=np.int64))
+    )
+    own = all(c in states for c in set(lane.cat))
     ts, st, rs, cs, ls = array("q"), array("b"), array("b"), array("h"), array("i")
     unknown = store.label(UNKNOWN)
     end = None
-    for start, stop, label, cat, core in lane:
+    starts, stops, labels, cats, cores = lane.start, lane.stop, lane.label, lane.cat, lane.core
+    for k in order.tolist():
+        start, stop = starts[k], stops[k]
         if end is not None and start < end:
             continue  # nested in the slice before: the lane shows the outermost call
         if end is not None and start > end and not own:
@@ -281,12 +378,12 @@ def _fill(
             rs.append(Reason.NONE)
             cs.append(-1)
             ls.append(unknown)
-        state = code_of(State, cat) if own else State.RUNNING
+        label, cat = labels[k], cats[k]
         ts.append(start - t0)
-        st.append(state)
+        st.append(states[cat] if own else State.RUNNING)
         rs.append(0)
-        cs.append(core)
-        ls.append(store.label(label) if label and label != cat else 0)
+        cs.append(cores[k])
+        ls.append(store.label(texts[label]) if label and label != cat else 0)
         end = stop
     if end is not None:
         ts.append(end - t0)

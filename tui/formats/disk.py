@@ -23,6 +23,10 @@ MiB = 1 << 20
 RECORDING_CAP = 1024 * MiB
 """The most a recording or a Chrome trace may hold: a million events are ~14 MB in version 2,
 ~100 MB in version 1."""
+TRACE_CAP = 4096 * MiB
+"""The most a Chrome trace may hold: it is read a chunk at a time, so its size costs time (about
+a minute a gigabyte), not memory; viztracer's users report traces of 3-4 GB."""
+CHUNK = 8 * MiB
 DECK_CAP = 1 * MiB
 """A deck is a page of TOML."""
 
@@ -48,8 +52,8 @@ def _why(exc: OSError) -> str:
     return (exc.strerror or str(exc)).lower()
 
 
-def read_regular(path: str | os.PathLike[str], cap: int, what: str = "file") -> bytes:
-    """The whole of a regular file no larger than ``cap`` bytes, read through one descriptor."""
+def _open(path: str | os.PathLike[str], cap: int, what: str) -> tuple[int, int]:
+    """A descriptor of a regular file no larger than ``cap``, and its size."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except ValueError:  # a NUL in the path
@@ -67,21 +71,51 @@ def read_regular(path: str | os.PathLike[str], cap: int, what: str = "file") -> 
             raise FileError(
                 path, f"{info.st_size / MiB:,.0f} MiB: larger than the {cap // MiB:,} MiB read"
             )
-        # one read of the size fstat gave (one buffer, no copy: a joined list of chunks would
-        # hold the file twice at the end); then more only if it grew meanwhile, to the cap
-        chunks = [os.read(fd, min(info.st_size + 1, cap + 1))]
-        got = len(chunks[0])
-        while got <= cap:  # the size can change under us: never read past the cap
-            chunk = os.read(fd, min(8 * MiB, cap + 1 - got))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info.st_size
+
+
+def _pieces(path: str | os.PathLike[str], fd: int, cap: int, first: int) -> Iterator[bytes]:
+    """The file's bytes: one read of ``first`` bytes, then chunks, never past the cap (the
+    size can change under us)."""
+    got = 0
+    want = min(first, cap + 1)
+    try:
+        while got <= cap:
+            chunk = os.read(fd, want)
             if not chunk:
-                break
-            chunks.append(chunk)
+                return
             got += len(chunk)
-        if got > cap:
-            raise FileError(path, f"grew past the {cap // MiB:,} MiB read while being read")
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            if got > cap:
+                raise FileError(path, f"grew past the {cap // MiB:,} MiB read while being read")
+            yield chunk
+            want = min(CHUNK, cap + 1 - got)
     except OSError as exc:
         raise FileError(path, f"cannot read: {_why(exc)}") from None
+
+
+def read_regular(path: str | os.PathLike[str], cap: int, what: str = "file") -> bytes:
+    """The whole of a regular file no larger than ``cap`` bytes, read through one descriptor:
+    one read of the size fstat gave (one buffer: a joined list of chunks would hold the file
+    twice at the end), then more only if it grew meanwhile."""
+    fd, size = _open(path, cap, what)
+    try:
+        chunks = list(_pieces(path, fd, cap, size + 1))
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+@contextlib.contextmanager
+def chunks(
+    path: str | os.PathLike[str], cap: int, what: str = "file", first: int = CHUNK
+) -> Iterator[tuple[int, Iterator[bytes]]]:
+    """A regular file's size and its bytes in chunks, for a reader that keeps little of them."""
+    fd, size = _open(path, cap, what)
+    try:
+        yield size, _pieces(path, fd, cap, first)
     finally:
         os.close(fd)
 
