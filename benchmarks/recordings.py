@@ -175,3 +175,76 @@ def bench_recordings(report: Callable[[str, str, str, bool], None]) -> None:
         print(
             f"     (made and saved in {made:.0f} s; {big.stat().st_size / 2**20:.0f} MiB on disk)"
         )
+
+
+# -- other tools' traces, large -------------------------------------------------------------
+
+_TRACE = """
+import json, resource, sys, time
+from benchmarks.recordings import store_bytes
+from tui import formats
+
+def rss():
+    return int(open("/proc/self/statm").read().split()[1]) * 4096
+
+formats.load(sys.argv[2])  # the loader's own code and caches, warmed up
+base = rss()
+t = time.perf_counter()
+store = formats.load(sys.argv[1])
+took = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps([store.events, store_bytes(store), peak - base, took]))
+"""
+
+FIXED = 256 << 20
+"""The streamed reader's own working memory allowed beside the store: its buffer and one run
+of parsed events."""
+
+
+def call_trees(path: Path, size: int, threads: int = 16, depth: int = 8) -> int:
+    """A viztracer-like trace of about ``size`` bytes: ``threads`` threads of call trees
+    ``depth`` deep, written callees first as viztracer does. Returns its event count."""
+    events = 0
+    with open(path, "w") as f:
+        f.write('{"traceEvents": [\n')
+        f.write('{"ph":"M","name":"process_name","pid":4242,"tid":0,"args":{"name":"app.py"}}')
+        t = 0
+        while f.tell() < size:
+            rows = []
+            for tid in range(threads):
+                for d in reversed(range(depth)):
+                    rows.append(
+                        f',\n{{"pid":4242,"tid":{1000 + tid},"ts":{t + d * 3}.5,'
+                        f'"dur":{100 - d * 7}.25,"name":"module.function_{d} (app.py:{d * 10})",'
+                        f'"ph":"X","cat":"FEE"}}'
+                    )
+            f.write("".join(rows))
+            events += len(rows)
+            t += 120
+        f.write('\n], "viztracer_metadata": {"version": "1.0"}}\n')
+    return events
+
+
+def bench_chrome(report: Callable[[str, str, str, bool], None], size: int = 1_000_000_000) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        big, small = Path(folder, "big.json"), Path(folder, "small.json")
+        t = time.perf_counter()
+        events = call_trees(big, size)
+        call_trees(small, 100_000)
+        made = time.perf_counter() - t
+        out = subprocess.run(
+            [sys.executable, "-c", _TRACE, str(big), str(small)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        kept, held, peak, took = json.loads(out.strip().splitlines()[-1])
+        mb = big.stat().st_size / 1e6
+        report(
+            f"chrome trace: {mb / 1000:.1f} GB, {events / 1e6:.1f} M events, streamed",
+            f"peak +{peak / 2**20:.0f} MiB (store {held / 2**20:.0f} MiB, {kept:,} events"
+            f" kept); {took:.0f} s = {mb / took:.0f} MB/s",
+            f"<= the store's bytes + {FIXED >> 20} MiB",
+            peak <= held + FIXED,
+        )
+        print(f"     (written in {made:.0f} s)")
