@@ -85,13 +85,18 @@ def replay_headless(path: Path) -> float:
 
 
 _APP = """
-import asyncio, json, resource, sys
+import asyncio, json, sys
 from benchmarks.recordings import store_bytes
 from tui.app.cookline import CooklineApp
 from tui import formats
 
 def rss():
     return int(open("/proc/self/statm").read().split()[1]) * 4096
+
+def hwm():  # this process's own peak (ru_maxrss keeps a forking parent's across exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
 
 async def first_frame(store):
     app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [0.0, 0.0], autoplay=False)
@@ -104,7 +109,7 @@ asyncio.run(first_frame(formats.load(sys.argv[2])))  # the app's own memory, war
 base = rss()
 store = formats.load(sys.argv[1])
 asyncio.run(first_frame(store))
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = hwm()
 print(json.dumps([store.events, store_bytes(store), peak - base, rss() - base]))
 """
 
@@ -180,19 +185,24 @@ def bench_recordings(report: Callable[[str, str, str, bool], None]) -> None:
 # -- other tools' traces, large -------------------------------------------------------------
 
 _TRACE = """
-import json, resource, sys, time
+import json, sys, time
 from benchmarks.recordings import store_bytes
 from tui import formats
 
 def rss():
     return int(open("/proc/self/statm").read().split()[1]) * 4096
 
+def hwm():  # this process's own peak (ru_maxrss keeps a forking parent's across exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+
 formats.load(sys.argv[2])  # the loader's own code and caches, warmed up
 base = rss()
 t = time.perf_counter()
 store = formats.load(sys.argv[1])
 took = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = hwm()
 print(json.dumps([store.events, store_bytes(store), peak - base, took]))
 """
 
