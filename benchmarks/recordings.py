@@ -65,6 +65,22 @@ def store_bytes(store: TraceStore) -> int:
     )
 
 
+def rss() -> int:
+    """This process's resident bytes now."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+
+
+def hwm() -> int:
+    """This process's own peak resident bytes (``ru_maxrss`` keeps a forking parent's peak
+    across ``exec``: a child of a 500 MB benchmark read 500 MB too high)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def json_each_line(path: Path) -> float:
     raw = path.read_bytes()
     t = time.perf_counter()
@@ -86,17 +102,10 @@ def replay_headless(path: Path) -> float:
 
 _APP = """
 import asyncio, json, sys
-from benchmarks.recordings import store_bytes
+from benchmarks.recordings import hwm, rss, store_bytes
 from tui.app.cookline import CooklineApp
 from tui import formats
 
-def rss():
-    return int(open("/proc/self/statm").read().split()[1]) * 4096
-
-def hwm():  # this process's own peak (ru_maxrss keeps a forking parent's across exec)
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
 
 async def first_frame(store):
     app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [0.0, 0.0], autoplay=False)
@@ -186,16 +195,9 @@ def bench_recordings(report: Callable[[str, str, str, bool], None]) -> None:
 
 _TRACE = """
 import json, sys, time
-from benchmarks.recordings import store_bytes
+from benchmarks.recordings import hwm, rss, store_bytes
 from tui import formats
 
-def rss():
-    return int(open("/proc/self/statm").read().split()[1]) * 4096
-
-def hwm():  # this process's own peak (ru_maxrss keeps a forking parent's across exec)
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
 
 formats.load(sys.argv[2])  # the loader's own code and caches, warmed up
 base = rss()
