@@ -337,3 +337,17 @@ def test_a_v2_file_says_what_its_codes_mean(tmp_path: Path) -> None:
     moved.write_text("\n".join(json.dumps(o) for o in objs) + "\n")
     a, b = recording.load(tmp_path / "good.jsonl"), recording.load(moved)
     assert [a.spans(x) for x in a.actors] == [b.spans(y) for y in b.actors]
+
+
+def test_a_recording_says_how_far_its_parsing_has_got(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``formats.load``'s progress hears a recording's parsing too, in order, within the file."""
+    from tui import formats
+    from tui.pictures import RECORDINGS
+
+    monkeypatch.setattr(recording, "PROGRESS_EVERY", 1_000)
+    path = RECORDINGS / "one-knife.jsonl"
+    seen: list[tuple[int, int]] = []
+    formats.load(path, lambda done, size: seen.append((done, size)))
+    size = path.stat().st_size
+    assert len(seen) >= 3 and all(s == size for _, s in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1][0] < size

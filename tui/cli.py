@@ -486,31 +486,37 @@ SHOW_LOADING = 32 << 20
 def _open(path: str) -> TraceStore:
     """A recording or a Chrome trace, as a store; bad input is one line and status 2.
 
-    A large file shows a progress bar on stderr while it reads (when stderr is a terminal),
-    gone once the file is open; the parsing keeps pace with the reading."""
+    A large file shows a progress bar on stderr while it loads (when stderr is a terminal),
+    gone once the file is open."""
     import os
-
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     from tui import formats
 
-    err = Console(stderr=True)
     try:
         big = os.stat(path).st_size >= SHOW_LOADING
     except (OSError, ValueError):
         big = False  # the loader says what is wrong with it
-    bar = Progress(
-        TextColumn(f"reading {os.path.basename(path)}"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=not (big and err.is_terminal),
-    )
-    task = bar.add_task("read", total=None)
     try:
+        if not (big and sys.stderr.isatty()):
+            return formats.load(path)
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        bar = Progress(
+            TextColumn(f"reading {os.path.basename(path)}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        task = bar.add_task("read", total=None)
         with bar:
             return formats.load(
                 path, lambda done, size: bar.update(task, completed=done, total=size)

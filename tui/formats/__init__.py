@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Callable
 
@@ -18,31 +17,25 @@ def load(
 ) -> TraceStore:
     """A recording or a Chrome trace, told apart by what the file holds, not by its name.
 
-    The file is opened once. A recording is read whole (capped: its lines are kept compact as
-    they are parsed); a Chrome trace is read a chunk at a time and never held whole, so a
-    gigabyte of it costs the store's bytes, not ten gigabytes of dicts. ``progress(done,
-    size)`` hears how far the reading has got. Raises :class:`RecordingError` (one line: file,
-    line, what is wrong) for bad input.
+    The file is opened once and its start peeked at. A recording is read whole in one buffer
+    (capped: its lines are kept compact as they are parsed); a Chrome trace is read a chunk at
+    a time and never held whole, so a gigabyte of it costs the store's bytes, not ten
+    gigabytes of dicts. ``progress(done, size)`` hears how far the parsing has got. Raises
+    :class:`RecordingError` (one line: file, line, what is wrong) for bad input.
     """
     try:
-        with disk.chunks(path, disk.TRACE_CAP, "recording") as (size, pieces):
-            first = next(pieces, b"")
-            if chrome_import.looks_like_chrome_trace(first):
+        with disk.opened(path, disk.TRACE_CAP, "recording") as (fd, size):
+            if chrome_import.looks_like_chrome_trace(disk.peek(path, fd)):
                 tell = None if progress is None else (lambda done: progress(done, size))
-                return chrome_import.stream(str(path), itertools.chain((first,), pieces), tell)
+                pieces = disk.pieces(path, fd, disk.TRACE_CAP)
+                return chrome_import.stream(str(path), pieces, tell)
             if size > disk.RECORDING_CAP:
                 raise disk.FileError(
                     path,
                     f"{size / disk.MiB:,.0f} MiB: larger than the"
                     f" {disk.RECORDING_CAP // disk.MiB:,} MiB read",
                 )
-            rest = [first]
-            for piece in pieces:
-                rest.append(piece)
-                if progress is not None:
-                    progress(sum(map(len, rest)), size)
-            raw = first if len(rest) == 1 else b"".join(rest)
-            del rest, first
+            raw = disk.whole(path, fd, size, disk.RECORDING_CAP)
     except disk.FileError as exc:
         raise RecordingError(exc.path, None, exc.what) from None
-    return recording.parse(str(path), raw)
+    return recording.parse(str(path), raw, progress)

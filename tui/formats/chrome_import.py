@@ -72,9 +72,9 @@ def looks_like_chrome_trace(raw: bytes) -> bool:
 def load(path: str | Path, progress: Callable[[int, int], None] | None = None) -> TraceStore:
     """A Chrome trace read from its file a chunk at a time (never the whole of it at once)."""
     try:
-        with disk.chunks(path, disk.TRACE_CAP, "Chrome trace") as (size, pieces):
+        with disk.opened(path, disk.TRACE_CAP, "Chrome trace") as (fd, size):
             tell = None if progress is None else (lambda done: progress(done, size))
-            return stream(str(path), pieces, tell)
+            return stream(str(path), disk.pieces(path, fd, disk.TRACE_CAP), tell)
     except disk.FileError as exc:
         raise RecordingError(exc.path, None, exc.what) from None
 

@@ -96,28 +96,40 @@ def _pieces(path: str | os.PathLike[str], fd: int, cap: int, first: int) -> Iter
         raise FileError(path, f"cannot read: {_why(exc)}") from None
 
 
-def read_regular(path: str | os.PathLike[str], cap: int, what: str = "file") -> bytes:
-    """The whole of a regular file no larger than ``cap`` bytes, read through one descriptor:
-    one read of the size fstat gave (one buffer: a joined list of chunks would hold the file
-    twice at the end), then more only if it grew meanwhile."""
+@contextlib.contextmanager
+def opened(path: str | os.PathLike[str], cap: int, what: str = "file") -> Iterator[tuple[int, int]]:
+    """A regular file's descriptor and size, opened once (no check-then-open race)."""
     fd, size = _open(path, cap, what)
     try:
-        chunks = list(_pieces(path, fd, cap, size + 1))
+        yield fd, size
     finally:
         os.close(fd)
+
+
+def peek(path: str | os.PathLike[str], fd: int, n: int = CHUNK) -> bytes:
+    """The file's first ``n`` bytes, without moving the descriptor (``pread``)."""
+    try:
+        return os.pread(fd, n, 0)
+    except OSError as exc:
+        raise FileError(path, f"cannot read: {_why(exc)}") from None
+
+
+def whole(path: str | os.PathLike[str], fd: int, size: int, cap: int) -> bytes:
+    """All of an open file: one read of the size fstat gave (one buffer: a joined list of
+    chunks would hold the file twice at the end), then more only if it grew meanwhile."""
+    chunks = list(_pieces(path, fd, cap, size + 1))
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-@contextlib.contextmanager
-def chunks(
-    path: str | os.PathLike[str], cap: int, what: str = "file", first: int = CHUNK
-) -> Iterator[tuple[int, Iterator[bytes]]]:
-    """A regular file's size and its bytes in chunks, for a reader that keeps little of them."""
-    fd, size = _open(path, cap, what)
-    try:
-        yield size, _pieces(path, fd, cap, first)
-    finally:
-        os.close(fd)
+def pieces(path: str | os.PathLike[str], fd: int, cap: int) -> Iterator[bytes]:
+    """An open file in chunks, for a reader that keeps little of them."""
+    return _pieces(path, fd, cap, CHUNK)
+
+
+def read_regular(path: str | os.PathLike[str], cap: int, what: str = "file") -> bytes:
+    """The whole of a regular file no larger than ``cap`` bytes, read through one descriptor."""
+    with opened(path, cap, what) as (fd, size):
+        return whole(path, fd, size, cap)
 
 
 def check_target(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import IntEnum
 from typing import Any
 
@@ -268,8 +268,13 @@ def read(path: str | os.PathLike[str]) -> bytes:
         raise RecordingError(exc.path, None, exc.what) from None
 
 
-def parse(name: str, raw: bytes) -> TraceStore:
-    """A recording's bytes as a store; ``name`` is what error lines call the file."""
+PROGRESS_EVERY = 4 << 20
+"""Bytes parsed between two calls of ``parse``'s ``progress``."""
+
+
+def parse(name: str, raw: bytes, progress: Callable[[int, int], None] | None = None) -> TraceStore:
+    """A recording's bytes as a store; ``name`` is what error lines call the file;
+    ``progress(done, size)`` hears how far the parsing has got, every few megabytes."""
     raw = raw.removeprefix(BOM)
     if not raw or raw.isspace():  # (not strip(): a copy of the whole file)
         raise RecordingError(name, None, "empty file: a recording starts with a cookline header")
@@ -279,7 +284,11 @@ def parse(name: str, raw: bytes) -> TraceStore:
     reader: columns.Reader | None = None
     last_t: dict[int, int] = {}
     lines_of: list[int] = []
-    for number, line, last in _lines(raw):
+    told = 0
+    for number, at, line, last in _lines(raw):
+        if progress is not None and at - told >= PROGRESS_EVERY:
+            progress(at, len(raw))
+            told = at
         if not line.strip():
             continue
         obj = _json_line(name, number, line, cut=last and not raw.endswith(b"\n"))
@@ -316,17 +325,17 @@ def parse(name: str, raw: bytes) -> TraceStore:
     return store
 
 
-def _lines(raw: bytes) -> Iterator[tuple[int, bytes, bool]]:
-    """Each line with its number, one at a time: a split of the whole file would hold a
-    second copy of it (a hundred megabytes for ten million events)."""
+def _lines(raw: bytes) -> Iterator[tuple[int, int, bytes, bool]]:
+    """Each line with its number and offset, one at a time: a split of the whole file would
+    hold a second copy of it (a hundred megabytes for ten million events)."""
     at, number, size = 0, 0, len(raw)
     while at < size:
         end = raw.find(b"\n", at)
         number += 1
         if end < 0:
-            yield number, raw[at:], True
+            yield number, at, raw[at:], True
             return
-        yield number, raw[at:end], end + 1 >= size
+        yield number, at, raw[at:end], end + 1 >= size
         at = end + 1
 
 
