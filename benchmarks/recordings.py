@@ -21,6 +21,7 @@ import time
 from array import array
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from scenarios.wire import Kind, Reason, State
 from tui.formats import recording
@@ -123,16 +124,18 @@ print(json.dumps([store.events, store_bytes(store), peak - base, rss() - base]))
 """
 
 
+def _child(script: str, *args: Path) -> list[Any]:
+    """Run a measuring script in a fresh interpreter: the JSON list its last line prints."""
+    out = subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True, check=True
+    ).stdout
+    return list(json.loads(out.strip().splitlines()[-1]))
+
+
 def app_memory(path: Path, small: Path) -> tuple[int, int, int, int]:
     """events, store bytes, and the app's peak and resident memory over what it held before
     opening ``path`` (warmed up by ``small``: its own widgets and caches are not counted)."""
-    out = subprocess.run(
-        [sys.executable, "-c", _APP, str(path), str(small)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    events, size, peak, held = json.loads(out.strip().splitlines()[-1])
+    events, size, peak, held = _child(_APP, path, small)
     return events, size, peak, held
 
 
@@ -244,13 +247,7 @@ def bench_chrome(report: Callable[[str, str, str, bool], None], size: int = 1_00
         events = call_trees(big, size)
         call_trees(small, 100_000)
         made = time.perf_counter() - t
-        out = subprocess.run(
-            [sys.executable, "-c", _TRACE, str(big), str(small)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        kept, held, peak, took = json.loads(out.strip().splitlines()[-1])
+        kept, held, peak, took = _child(_TRACE, big, small)
         mb = big.stat().st_size / 1e6
         report(
             f"chrome trace: {mb / 1000:.1f} GB, {events / 1e6:.1f} M events, streamed",
