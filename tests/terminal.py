@@ -167,7 +167,10 @@ def expected_rows(store, lanes, start, end, cells, name_width, now):  # type: ig
     out = []
     for lane in lanes:
         title = glyphs.cut("  " * lane.depth + lane.title, name_width)
-        row = headless.lane(store, lane.actor, start, end, cells, now).plain
+        if lane.core is not None:
+            row = headless.core_lane(store, lane.core, start, end, cells, now).plain
+        else:
+            row = headless.lane(store, lane.actor, start, end, cells, now).plain
         out.append((title.rstrip(), row.ljust(cells)))
     return out
 

@@ -77,3 +77,9 @@ def test_present_mode(snap_compare: SnapCompare) -> None:
     talk = deck.load(deck.find("kitchen-tour"))
     app = deck_app(talk)
     assert snap_compare(app, press=["pagedown"] * 4, terminal_size=(120, 30))
+
+
+def test_cores_view_of_one_knife(snap_compare: SnapCompare) -> None:
+    """Under one knife the two cores are each busy part of a cell (a cell's height is its
+    busy share) and the key under them says which colour is which cook."""
+    assert snap_compare(replay_app("one-knife"), press=["c"], terminal_size=(120, 30))

@@ -90,6 +90,26 @@ def test_every_bundled_recording_replays_as_the_headless_view_draws_it(batch: in
             term.close()
 
 
+def test_cores_view_played_through_is_the_picture_of_the_whole_run() -> None:
+    """Watched in the cores view from the first frame to the end, the cells the app kept from
+    frame to frame are the ones a fresh look at the finished run draws."""
+    files = [ROOT / "tui" / "recordings" / f"{n}.jsonl" for n in ("many-cooks", "two-kitchens")]
+    terms = _start_many([["replay", str(f)] for f in files], (120, 30))
+    try:
+        for term, f in zip(terms, files, strict=True):
+            term.wait_for("Quit")
+            term.keys("c")
+            store = recording.load(f)
+            lo, hi = store.bounds()
+            _end_of_replay(term)
+            chart = _assert_chart(term, store, lo, max(hi, lo + 1), hi, view="cores")
+            assert len(chart.rows) == len(store.cores())
+            _quit(term)
+    finally:
+        for term in terms:
+            term.close()
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_zoom_pan_resize_and_help_keep_axis_and_lanes_one_window(size: tuple[int, int]) -> None:
     """Zoom in three times and pan right: the axis labels move with the lanes (they used to stay

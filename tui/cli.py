@@ -129,6 +129,12 @@ def _parser() -> argparse.ArgumentParser:
         )
         lang(sp)
         sp.add_argument("--width", type=WIDTH, default=None, help="output width (headless)")
+        sp.add_argument(
+            "--view",
+            choices=VIEWS,
+            default=None,
+            help="headless: the app's threads, cores or coroutines lanes (default: every actor)",
+        )
 
     run = sub.add_parser("run", help="run a scenario")
     run.add_argument("scenario", help="scenario id (see `cookline list`)")
@@ -175,7 +181,12 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", help="where to write (default: FILE with the format's suffix)"
     )
     force(exp)
-    exp.add_argument("--view", choices=VIEWS, default="threads")
+    exp.add_argument(
+        "--view",
+        choices=VIEWS,
+        default=None,
+        help="the lanes of one view (svg default: threads; txt default: every actor)",
+    )
     exp.add_argument("--width", type=WIDTH, default=120, help="columns (svg, txt)")
     exp.add_argument("--height", type=number(int, 10, 1000), default=36, help="rows (svg)")
     lang(exp)
@@ -453,7 +464,7 @@ def _headless(
     if recorder is not None:
         _saving(recorder.finish)
         console.print(f"recorded {store.events} events to {args.record}", markup=False, style="dim")
-    headless.show(store, console, args.lang)
+    headless.show(store, console, args.lang, args.view)
     return result
 
 
@@ -587,7 +598,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         from tui.formats import disk
         from tui.report import headless
 
-        _saving(disk.write_text, out, headless.text(store, args.width, args.lang))
+        _saving(disk.write_text, out, headless.text(store, args.width, args.lang, args.view))
     else:
         from tui.app import screenshot
 
@@ -597,7 +608,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             out,
             width=args.width,
             height=args.height,
-            view=args.view,
+            view=args.view or "threads",
             lang=args.lang,
         )
     print(f"wrote {out}", flush=True)
@@ -610,7 +621,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     store = _open(args.file)
     if not args.headless:
         return _run_app(replay=store, lang=args.lang)
-    headless.show(store, _console(args), args.lang)
+    headless.show(store, _console(args), args.lang, args.view)
     return 0
 
 
@@ -653,7 +664,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not args.headless:
         console.print(verdict.compare_table(args.workload, entries, args.lang))
         return _run_app(replay=merged, lang=args.lang, autoplay=False)
-    headless.show(merged, console, args.lang)
+    headless.show(merged, console, args.lang, args.view)
     console.print(verdict.compare_table(args.workload, entries, args.lang))
     return 0
 

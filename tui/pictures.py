@@ -91,17 +91,17 @@ async def _shoot(
     name: str, source: str | None, keys: tuple[str, ...], size: tuple[int, int]
 ) -> None:
     if source is None:
-        app = CooklineApp(clock=lambda: 0, load=lambda: [35.0, 80.0])
+        app = CooklineApp(clock=lambda: 0, load=lambda: [])
     elif source.startswith("deck:"):  # a talk's step, from the bundled recordings
         from tui.formats import deck
 
         talk = deck.load(deck.find(source[5:]))
         app = CooklineApp(
-            deck=talk, replay_only=True, clock=lambda: 0, load=lambda: [35.0, 80.0], autoplay=False
+            deck=talk, replay_only=True, clock=lambda: 0, load=lambda: [], autoplay=False
         )
     else:
         store = recording.load(RECORDINGS / f"{source}.jsonl")
-        app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [35.0, 80.0], autoplay=False)
+        app = CooklineApp(replay=store, clock=lambda: 0, load=lambda: [], autoplay=False)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for key in keys:

@@ -139,9 +139,13 @@ def stats(
     return t
 
 
-def meters(load: Sequence[float]) -> Text:
-    """The whole machine's load per core: a busy laptop shows as such beside the chart."""
-    t = Text("machine load\n", style="dim")
+def meters(load: Sequence[float], live: bool = True) -> Text:
+    """The whole machine's load per core: a busy laptop shows as such beside the chart. A
+    replay's is this machine's now, not the recorded run's, and says so; none read (a
+    picture made from a recording), nothing shown."""
+    if not load:
+        return Text()
+    t = Text("machine load\n" if live else "this machine now\n", style="dim")
     for i, pct in enumerate(load):
         filled = round(pct / 10)
         t.append(f"cpu{i} ", style="dim")
@@ -171,7 +175,7 @@ def readout(
             continue
         if lane.actor is None:
             assert lane.core is not None
-            owner = raster.core_buckets(store, lane.core, cursor, cursor + 1, 1)[0]
+            owner = raster.core_occupancy(store, lane.core, cursor, cursor + 1, 1).owners[0]
             who = store.actors[owner].name if owner >= 0 else "idle"
             t.append(f"{mark}{name} {who}\n")
             continue

@@ -67,6 +67,46 @@ LEGEND: tuple[tuple[str, str, str], ...] = (
 )
 """(glyphs, look, words) of each legend item, in the order they are shown."""
 
+BUSY = " ▁▂▃▄▅▆▇█"
+"""A core's cell, by eighths of it the core was busy: blank when idle, full when busy throughout."""
+
+BUSY_WORDS = "busy share of each cell"
+
+
+def eighths(busy: float) -> int:
+    """The nearest eighth of a busy share (0 to 8): rounded, not raised, so that what the cells
+    add up to is the measured CPU time."""
+    return max(0, min(8, int(busy * 8 + 0.5)))
+
+
+def actor_colour(index: int) -> str:
+    """The colour of an actor in the cores view and its key."""
+    return ACTOR_COLOURS[index % len(ACTOR_COLOURS)]
+
+
+KEY_LINES = 3
+"""The cores view's key of who is who wraps to this many lines at most, then says how many more."""
+
+
+def core_key(
+    names: list[tuple[int, str]], width: int, indent: int = 2
+) -> list[list[tuple[str, str, str]]]:
+    """The cores view's legend: what a cell's height means, then each thread drawn, in its
+    colour (look ``@INDEX``), wrapped between items; past :data:`KEY_LINES` lines the rest is
+    counted, not listed."""
+    items = [(BUSY[2] + BUSY[5] + BUSY[8], "", BUSY_WORDS)]
+    items += [(BUSY[8] * 2, f"@{index}", name) for index, name in names]
+    lines = _wrap(tuple(items), width, indent)
+    if len(lines) <= KEY_LINES:
+        return lines
+    for keep in range(len(items) - 1, 0, -1):
+        more = f"+{len(items) - keep} more"
+        lines = _wrap((*items[:keep], ("", "", more)), width, indent)
+        if len(lines) <= KEY_LINES:
+            return lines
+    return lines[:KEY_LINES]
+
+
 SHORT_WORDS = {"running": "run", "ready": "ready", "waiting": "wait", "process": "alive"}
 """The legend's words where the full ones would take more than one line."""
 

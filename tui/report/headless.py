@@ -14,7 +14,7 @@ from scenarios.wire import Kind, State
 from tui.report import glyphs
 from tui.report.glyphs import GLYPH
 from tui.trace import raster
-from tui.trace.lanes import MAX_INDENT
+from tui.trace.lanes import MAX_INDENT, Lane, empty_note, lanes_for
 from tui.trace.store import Actor, TraceStore
 from tui.trace.summary import Summary, summarise
 
@@ -103,28 +103,80 @@ def more_lanes(store: TraceStore) -> Text | None:
     )
 
 
-def gantt(store: TraceStore, width: int) -> RenderableType:
+def gantt(store: TraceStore, width: int, view: str | None = None) -> RenderableType:
+    """The lanes over the whole run: every actor in tree order, or one of the app's views."""
     start, end = store.bounds()
-    rows = _rows(store)
-    names = []
-    for depth, a in rows:
-        icon = {Kind.PROCESS: "▣", Kind.THREAD: "•", Kind.TASK: "◦"}[a.kind]
-        names.append(f"{_indent(depth)}{icon} {a.name}")
-    name_w = min(max((len(n) for n in names), default=8), max(12, width // 3))
-    cells = max(10, width - name_w - 2)
+    rows, names, name_w, cells = _layout(store, width, view)
     out = Text()
-    for (_, a), name in zip(rows, names, strict=True):
+    for row, name in zip(rows, names, strict=True):
         label = glyphs.cut(name, name_w)
-        out.append(label.ljust(name_w) + " │", style="bold" if a.kind == Kind.PROCESS else "")
-        out.append_text(lane(store, a.index, start, end, cells))
+        out.append(label.ljust(name_w) + " │", style="bold" if row.heading else "")
+        if row.core is not None:
+            out.append_text(core_lane(store, row.core, start, end, cells))
+        else:
+            assert row.actor is not None
+            out.append_text(lane(store, row.actor, start, end, cells))
         out.append("\n")
+    if not rows:
+        out.append(empty_note(store, view or "threads") + "\n", style="dim")
     out.append_text(axis(start, end, cells, name_w + 2, start))
-    more = more_lanes(store)
+    more = more_lanes(store) if view is None else None
     if more is not None:
         out.append("\n")
         out.append_text(more)
     out.no_wrap = True  # built to the width: a lane is never folded onto a second line
     return out
+
+
+ICON = {Kind.PROCESS: "▣", Kind.THREAD: "•", Kind.TASK: "◦"}
+
+
+def _layout(
+    store: TraceStore, width: int, view: str | None
+) -> tuple[list[Lane], list[str], int, int]:
+    """The rows, their names, the name column's width and the cells: the lanes and the
+    cores view's key read the same."""
+    rows = _lanes(store, view)
+    names = []
+    for row in rows:
+        icon = "▤" if row.actor is None else ICON[store.actors[row.actor].kind]
+        names.append(f"{_indent(row.depth)}{icon} {row.title}")
+    name_w = min(max((len(n) for n in names), default=8), max(12, width // 3))
+    return rows, names, name_w, max(10, width - name_w - 2)
+
+
+def _lanes(store: TraceStore, view: str | None) -> list[Lane]:
+    """The rows printed: the app's lanes of ``view``, or (None) every actor in tree order."""
+    if view is not None:
+        return lanes_for(store, view)[:MAX_LANES]
+    return [
+        Lane(a.name, depth, actor=a.index, heading=a.kind == Kind.PROCESS)
+        for depth, a in _rows(store)
+    ]
+
+
+def core_lane(
+    store: TraceStore, core: int, start: int, end: int, cells: int, now: int | None = None
+) -> Text:
+    """One core's row: each cell as tall as the share of it the core was busy, in the colour
+    of the thread that ran there most (``now``: as it stood then, as the app draws it)."""
+    occ = raster.core_occupancy(store, core, start, end, cells, now)
+    text = Text()
+    for owner, busy in zip(occ.owners, occ.busy, strict=True):
+        level = glyphs.eighths(busy)
+        if owner < 0 or not level:
+            text.append(" ")
+        else:
+            text.append(glyphs.BUSY[level], style=glyphs.actor_colour(owner))
+    return text
+
+
+def drawn_on_cores(store: TraceStore, start: int, end: int, cells: int) -> list[tuple[int, str]]:
+    """Whom the core lanes show, in tree order: the cores view's key."""
+    drawn: set[int] = set()
+    for core in store.cores():
+        drawn.update(raster.core_occupancy(store, core, start, end, cells).owners)
+    return [(a.index, a.name) for _, a in store.ordered() if a.index in drawn]
 
 
 def fit_items(items: list[Text], width: int, indent: int = 0, gap: int = 3) -> Text:
@@ -154,6 +206,25 @@ def legend(width: int = 200) -> Text:
         for glyph, look, word in glyphs.LEGEND
     ]
     return fit_items(items, width, indent=2, gap=glyphs.LEGEND_GAP)
+
+
+def core_key(store: TraceStore, width: int) -> Text:
+    """The cores view's legend: what a cell's height means, and who each colour is."""
+    start, end = store.bounds()
+    cells = _layout(store, width, "cores")[3]
+    lines = glyphs.core_key(drawn_on_cores(store, start, end, cells), width)
+    t = Text()
+    for k, line in enumerate(lines):
+        if k:
+            t.append("\n")
+        t.append("  ")
+        for i, (glyph, look, word) in enumerate(line):
+            if i:
+                t.append(" " * glyphs.LEGEND_GAP)
+            colour = glyphs.actor_colour(int(look[1:])) if look.startswith("@") else ""
+            t.append(glyph, style=colour)
+            t.append(f" {word}")
+    return t
 
 
 def summary_table(store: TraceStore, s: Summary) -> Table:
@@ -235,13 +306,17 @@ def outcome(store: TraceStore) -> Text:
     return Text(f"✗ {end.get('outcome')}: {end.get('message', '')}", style="bold red")
 
 
-def view(store: TraceStore, width: int, lang: str = "en") -> RenderableType:
+def view(
+    store: TraceStore, width: int, lang: str = "en", lanes: str | None = None
+) -> RenderableType:
+    """Everything printed: title, lanes (``lanes``: one of the app's views, None: every
+    actor), legend, figures, per-actor table, narration, errors, outcome."""
     s = summarise(store)
     parts: list[RenderableType] = [
         title(store),
         Text(""),
-        gantt(store, width),
-        legend(width),
+        gantt(store, width, lanes),
+        core_key(store, width) if lanes == "cores" else legend(width),
         Text(""),
         figures(s, width) if not store.header.get("runs") else stacked_note(),
         Text(""),
@@ -263,15 +338,17 @@ def view(store: TraceStore, width: int, lang: str = "en") -> RenderableType:
     return Group(*parts)
 
 
-def show(store: TraceStore, console: Console | None = None, lang: str = "en") -> None:
+def show(
+    store: TraceStore, console: Console | None = None, lang: str = "en", lanes: str | None = None
+) -> None:
     console = console or Console()
-    console.print(view(store, console.width, lang))
+    console.print(view(store, console.width, lang, lanes))
 
 
-def text(store: TraceStore, width: int = 120, lang: str = "en") -> str:
+def text(store: TraceStore, width: int = 120, lang: str = "en", lanes: str | None = None) -> str:
     """The headless view as plain text, without colour codes (``cookline export --format txt``)."""
     import io
 
     console = Console(width=width, file=io.StringIO(), color_system=None, record=True)
-    show(store, console, lang)
+    show(store, console, lang, lanes)
     return console.export_text()

@@ -1,4 +1,4 @@
-"""Rasterising lanes into cells: the state that filled most of each cell, and who ran on a core.
+"""Rasterising lanes into cells: the state that filled most of each cell, and how busy a core was.
 
 Three ways to the same answer, chosen by how many events fall in the window against how many
 cells it has (each measured: README, "How it draws" and "Speed"): walking the spans, prefix sums
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -211,61 +212,82 @@ def _by_sums(
     return best.tolist()  # type: ignore[no-any-return]
 
 
-def core_buckets(
-    store: TraceStore, core: int, start: int, end: int, n: int, open_end: int | None = None
-) -> list[int]:
-    """Which thread actor ran most on ``core`` in each of ``n`` slices (-1: idle).
+class Occupancy(NamedTuple):
+    """A core's cells: who ran there most (-1: idle) and how much of the cell it was busy."""
 
-    An actor with many more events in the window than cells is sampled at each cell's
-    middle instead of walked span by span, so the cost follows the cells.
+    owners: list[int]
+    """Store index of the thread that ran most of each cell on the core (-1: nobody)."""
+    busy: list[float]
+    """The fraction of each cell the core ran any thread of the run, 0 to 1."""
+
+
+def core_occupancy(
+    store: TraceStore, core: int, start: int, end: int, n: int, open_end: int | None = None
+) -> Occupancy:
+    """How busy ``core`` was in each of ``n`` slices of ``[start, end)``, and who was there.
+
+    Each thread's time running on the core is summed per cell exactly, from its spans in
+    the window: numpy over that window's events, so the cost follows the events shown (the
+    app keeps the cells that can no longer change, so a replay's frame computes only the
+    cells its clock moved over). Sampled instead, a cell of 400 events read at 32 instants
+    was off by up to 0.21 of a cell, nearly two of the eighths drawn. A replay's future
+    (after ``open_end``) is not there yet.
     """
-    out = [-1] * n
     if n <= 0 or end <= start:
-        return out
+        return Occupancy([-1] * n, [0.0] * n)
     width = (end - start) / n
-    weights: list[dict[int, float]] = [{} for _ in range(n)]
-    running = State.RUNNING
-    horizon = end if open_end is None else open_end
-    with store.lock:
+    edges = start + _steps(n) * width
+    who: list[int] = []
+    shares: list[np.ndarray] = []
+    with store.lock:  # the collector may be appending to these very arrays
+        hi_all = store.bounds()[1]
         for a in store.actors:
             if a.kind != Kind.THREAD or not len(a):
                 continue
-            ts = a.t
-            if bisect_left(ts, end) - bisect_right(ts, start) > 2 * n:
-                stop = (
-                    ts[-1]
-                    if a.state[-1] in FINAL_STATES
-                    else (store.bounds()[1] if open_end is None else open_end)
-                )
-                if open_end is not None:  # a replay's future is not there yet
-                    stop = min(stop, open_end)
-                i = 0
-                for k in range(n):
-                    mid = start + (k + 0.5) * width
-                    if mid > stop:
-                        break
-                    i = bisect_right(ts, mid, i) - 1
-                    if i >= 0 and a.state[i] == running and a.core[i] == core:
-                        weights[k][a.index] = weights[k].get(a.index, 0) + width
-                    i = max(i, 0)
-                continue
-            for s in store.spans(a, start, end, open_end):
-                if s.state != running or s.core != core:
-                    continue
-                lo_t, hi_t = max(s.start, start), min(s.end, end, horizon)
-                if hi_t <= lo_t:
-                    continue
-                i = min(n - 1, int((lo_t - start) / width))
-                j = min(n - 1, int((hi_t - 1 - start) / width))
-                for k in range(i, j + 1):
-                    lo = start + k * width
-                    cover = min(hi_t, lo + width) - max(lo_t, lo)
-                    w = weights[k]
-                    w[a.index] = w.get(a.index, 0) + cover
-    for k, w in enumerate(weights):
-        if w:
-            out[k] = max(w, key=w.__getitem__)
-    return out
+            share = _on_core(store, a, core, edges, open_end, hi_all)
+            if share is not None:
+                who.append(a.index)
+                shares.append(share)
+    if not shares:
+        return Occupancy([-1] * n, [0.0] * n)
+    stacked = np.stack(shares)
+    busy = np.minimum(1.0, stacked.sum(axis=0) / width)
+    owners = np.where(busy > 0, np.array(who)[stacked.argmax(axis=0)], -1)
+    return Occupancy(owners.tolist(), busy.tolist())
+
+
+def _on_core(
+    store: TraceStore, a: Actor, core: int, edges: np.ndarray, open_end: int | None, hi: int
+) -> np.ndarray | None:
+    """ns the actor ran on ``core`` in each cell between ``edges`` (None: never there)."""
+    start, end = int(edges[0]), int(edges[-1])
+    last = store.visible(a, open_end)
+    if last < 0:
+        return None
+    ts = a.t
+    lo_i = max(0, bisect_right(ts, start, 0, last + 1) - 1)
+    hi_i = min(last, bisect_left(ts, end, 0, last + 1))
+    horizon = hi if open_end is None else open_end
+    count = hi_i - lo_i + 1
+    t = np.frombuffer(a.t, dtype=np.int64, count=last + 1)[lo_i : hi_i + 1]
+    on = np.frombuffer(a.core, dtype=np.int16, count=last + 1)[lo_i : hi_i + 1] == core
+    on &= np.frombuffer(a.state, dtype=np.int8, count=last + 1)[lo_i : hi_i + 1] == State.RUNNING
+    if not on.any():
+        return None
+    # each span's time on the core (its end: the next event, or for the last one shown, the
+    # horizon), then the time before each event, read at every cell edge
+    tail = ts[hi_i + 1] if hi_i < last else max(horizon, ts[hi_i])
+    ran = np.empty(count, dtype=np.int64)
+    ran[:-1] = np.diff(t)
+    ran[-1] = tail - t[-1]
+    ran *= on
+    before = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(ran, out=before[1:])
+    j = t.searchsorted(edges, side="right") - 1
+    valid = j >= 0
+    j[~valid] = 0
+    upto = np.where(valid, before[j] + np.clip(edges - t[j], 0, ran[j]), 0.0)
+    return np.diff(upto)  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=32)

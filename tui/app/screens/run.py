@@ -258,7 +258,10 @@ class RunScreen(Screen[None]):
             # the peak sweeps every span: once the clock stands still, not at every frame
             moving = self.growing or (not self.live and self.timeline.playing)
             figures = panels.stats(self.store, at, moving, self.source.saved, self._events_rate)
-            self._figures_text = Text.assemble(figures, "\n\n", panels.meters(self._load))
+            meters = panels.meters(self._load, self.live)  # empty when none was read
+            self._figures_text = (
+                Text.assemble(figures, "\n\n", meters) if meters else figures + "\n"
+            )
         g = self.gantt
         readout = panels.readout(self.store, g.lanes, g.cursor, g.selected, at.horizon)
         readout.rstrip()

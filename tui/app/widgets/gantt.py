@@ -25,7 +25,7 @@ from textual.strip import Strip
 from scenarios.wire import FINAL_STATES, Kind, State
 from tui.app.messages import CursorMoved, Panned
 from tui.report import glyphs
-from tui.report.glyphs import ACTOR_COLOURS, GLYPH, PROCESS_ALIVE
+from tui.report.glyphs import GLYPH, PROCESS_ALIVE
 from tui.report.headless import seconds
 from tui.trace import raster
 from tui.trace.lanes import Lane, empty_note, lanes_for
@@ -101,7 +101,7 @@ class Gantt(ScrollView, can_focus=True):
         self.lanes: list[Lane] = []
         self._lane_key: tuple[int, int, int, str] = (-1, -1, -1, "")
         self._longest = 0
-        self._geometry_key: tuple[int, int, int] = (-1, -1, -1)
+        self._geometry_key: tuple[object, ...] = ()
         self._geometry_value: tuple[int, int, list[list[tuple[str, str, str]]], int] = (
             1,
             1,
@@ -111,6 +111,10 @@ class Gantt(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._lane_states: LRUCache[tuple[int, ...], tuple[int, list[int]]] = LRUCache(4096)
         """Per lane and window: (cells final so far, the cells computed up to now)."""
+        self._cores_frame: LRUCache[tuple[int | None, ...], raster.Occupancy] = LRUCache(64)
+        """Each core lane's occupancy for one frame, shared by its lane and the key."""
+        self._cores_final: LRUCache[tuple[int, ...], tuple[int, raster.Occupancy]] = LRUCache(64)
+        """Per core and window: (cells final so far, the cells computed up to now)."""
         self._styles: dict[str, Style] = {}
         """Component styles combined with the widget's own, built once per style change."""
 
@@ -136,11 +140,22 @@ class Gantt(ScrollView, can_focus=True):
         size = self.size
         # the drawing width leaves out the vertical scrollbar, which covers the last column
         width = self.scrollable_content_region.width
-        key = (width, size.height, self._longest)
+        cores = self.view == "cores"
+        key = (
+            width,
+            size.height,
+            self._longest,
+            cores,
+            *((self.start, self.end, self.now, self.store.version) if cores else ()),
+        )
         if key != self._geometry_key:
             wanted = max(self._min_name_width, min(NAME_MAX, self._longest + 1))
             names = max(6, min(wanted, width // 3))
-            legend = glyphs.legend_lines(width)
+            legend = (
+                glyphs.core_key(self._drawn_on_cores(max(1, width - names - 1)), width)
+                if cores
+                else glyphs.legend_lines(width)
+            )
             rows = max(0, size.height - 2 - len(legend))
             self._geometry_key = key
             self._geometry_value = (names, max(1, width - names - 1), legend, rows)
@@ -327,7 +342,12 @@ class Gantt(ScrollView, can_focus=True):
         for i, (glyph, look, word) in enumerate(lines[k]):
             if i:
                 segments.append(Segment(" " * glyphs.LEGEND_GAP, self._style("")))
-            segments.append(Segment(glyph, self._style(look)))
+            style = (
+                self._style("") + Style(color=glyphs.actor_colour(int(look[1:])))
+                if look.startswith("@")
+                else self._style(look)
+            )
+            segments.append(Segment(glyph, style))
             segments.append(Segment(f" {word}", self._style("")))
         return Strip(segments).crop(0, width).extend_cell_length(width, self._style(""))
 
@@ -366,14 +386,23 @@ class Gantt(ScrollView, can_focus=True):
         """Each cell as a small code, and what each code looks like (glyph, style)."""
         look: dict[int, tuple[str, Style]] = {_FUTURE: (" ", self._style("future"))}
         if lane.core is not None:
-            owners = raster.core_buckets(
-                self.store, lane.core, self.start, self.end, cells, self.now
-            )
+            cells_of = self._occupancy(lane.core, cells)
             base = self._style("")
-            look[-1] = ("·", self._style("future"))
-            for o in set(owners) - {-1}:
-                look[o] = (GLYPH[State.RUNNING], base + Style(color=_colour(o)))
-            return owners, look
+            look[-1] = (" ", base)
+            codes = []
+            for owner, busy in zip(cells_of.owners, cells_of.busy, strict=True):
+                level = glyphs.eighths(busy)
+                if owner < 0 or not level:
+                    codes.append(-1)
+                    continue
+                code = owner * 9 + level
+                if code not in look:
+                    look[code] = (
+                        glyphs.BUSY[level],
+                        base + Style(color=glyphs.actor_colour(owner)),
+                    )
+                codes.append(code)
+            return codes, look
         assert lane.actor is not None
         actor = self.store.actors[lane.actor]
         process = actor.kind == Kind.PROCESS
@@ -384,6 +413,55 @@ class Gantt(ScrollView, can_focus=True):
                 name = "process"
             look[state] = (glyph[state], self._style(name))
         return list(self._states(actor, cells)), look
+
+    def _occupancy(self, core: int, cells: int) -> raster.Occupancy:
+        """One core's cells for the window now, shared by its lane and the key, reusing the
+        cells that cannot change any more (the rule of :meth:`_states`, over every thread:
+        a cell is final once it ends before "now" and before each running thread's last
+        event). So a replay's frame computes the cells its clock moved over, not the lane."""
+        start, end, now, store = self.start, self.end, self.now, self.store
+        frame = (core, start, end, now, cells, store.version)
+        got = self._cores_frame.get(frame)
+        if got is not None:
+            return got
+        upto = glyphs.shown_cells(start, end, cells, now)
+        settled, edits = now, 0
+        for a in store.actors:
+            if a.kind == Kind.THREAD and len(a):
+                edits += a.edits
+                if a.state[-1] not in FINAL_STATES:
+                    settled = a.t[-1] if settled is None else min(settled, a.t[-1])
+        final = (
+            cells
+            if settled is None
+            else max(0, min(cells, glyphs.column(settled, start, end, cells)))
+        )
+        key = (core, edits, start, end, cells)
+        cached = self._cores_final.get(key)
+        k0 = min(cached[0], final, upto) if cached is not None else 0
+        owners = cached[1].owners[:k0] if cached is not None else []
+        busy = cached[1].busy[:k0] if cached is not None else []
+        if upto > k0:
+            width = (end - start) / cells
+            fresh = raster.core_occupancy(
+                store, core, int(start + k0 * width), int(start + upto * width), upto - k0, now
+            )
+            owners += fresh.owners
+            busy += fresh.busy
+        got = raster.Occupancy(owners + [-1] * (cells - upto), busy + [0.0] * (cells - upto))
+        keep = max(k0, min(final, upto))
+        if cached is None or keep > cached[0]:
+            self._cores_final.discard(key)
+            self._cores_final[key] = (keep, got)
+        self._cores_frame[frame] = got
+        return got
+
+    def _drawn_on_cores(self, cells: int) -> list[tuple[int, str]]:
+        """Who the core lanes show in the window now, in tree order: the key's entries."""
+        drawn: set[int] = set()
+        for core in self.store.cores():
+            drawn.update(self._occupancy(core, cells).owners)
+        return [(a.index, a.name) for _, a in self.store.ordered() if a.index in drawn]
 
     def _states(self, actor: Actor, cells: int) -> list[int]:
         """The lane's cells up to now (-1 after it), reusing those that cannot change any more.
@@ -441,10 +519,6 @@ class Gantt(ScrollView, can_focus=True):
 
 _FUTURE = -2
 _CURSOR = -3
-
-
-def _colour(actor: int) -> str:
-    return ACTOR_COLOURS[actor % len(ACTOR_COLOURS)]
 
 
 _PROCESS_GLYPH = {**GLYPH, State.RUNNING: PROCESS_ALIVE}
