@@ -64,8 +64,7 @@ def chrome(store: TraceStore) -> dict[str, Any]:
         pid = pids[kitchen]
         tid = a.index + 1
         tids[a.index] = (pid, tid)
-        kind = {Kind.PROCESS: "kitchen", Kind.THREAD: "cook", Kind.TASK: "task"}[a.kind]
-        events.append(_meta("thread_name", pid, tid, f"{a.name} ({kind})"))
+        events.append(_meta("thread_name", pid, tid, a.name))
         events.append(_sort("thread_sort_index", pid, tid, tid))
     cores_pid = len(pids) + 1
     cores = sorted(c for c in store.cores() if c >= 0)
@@ -80,7 +79,9 @@ def chrome(store: TraceStore) -> dict[str, Any]:
         for sp in store.spans(a):
             if sp.state in (State.DONE, State.FAILED):
                 if sp.state == State.FAILED:
-                    events.append(_instant(f"{a.name} failed", sp.start - lo, pid, tid, "t"))
+                    ev = _instant(f"{a.name} failed", sp.start - lo, pid, tid, "t")
+                    ev["cat"] = "failed"  # told by the actor's final state on the way back
+                    events.append(ev)
                 continue
             if sp.end <= sp.start:
                 continue
@@ -133,6 +134,7 @@ def chrome(store: TraceStore) -> dict[str, Any]:
     for t, actor, text in store.errors:
         pid, tid = tids[actor]
         ev = _instant("error", t - lo, pid, tid, "t")
+        ev["cat"] = "error"
         ev["args"] = {"traceback": text}
         events.append(ev)
     return {
@@ -142,7 +144,38 @@ def chrome(store: TraceStore) -> dict[str, Any]:
             "producer": "cookline",
             "scenario": store.header.get("scenario"),
             "machine": store.header.get("machine"),
+            COOKLINE: _book(store),
         },
+    }
+
+
+COOKLINE = "cookline"
+"""``otherData``'s key for what a track cannot say, so that Cookline's own export comes back
+as the run it was: the header, each track's actor (its kind and parent: a kitchen's own track
+is the process, a task is not a thread) and how it ended, and the run's outcome."""
+
+
+def _book(store: TraceStore) -> dict[str, Any]:
+    """Track ``tid`` is actor ``tid - 1``: the actors as a recording declares them."""
+    final = []
+    for a in store.actors:
+        last = a.state[-1] if len(a) else None
+        final.append(name_of(State, last) if last in (State.DONE, State.FAILED) else None)
+    return {
+        "header": {k: v for k, v in store.header.items() if k not in ("format", "version")},
+        "actors": [
+            {
+                "id": a.index,
+                "kind": name_of(Kind, a.kind),
+                "parent": a.parent,
+                "name": a.name,
+                "pid": a.pid,
+                "tid": a.tid,
+            }
+            for a in store.actors
+        ],
+        "final": final,
+        "end": store.end or None,
     }
 
 

@@ -20,14 +20,16 @@ import numpy as np
 
 from scenarios.wire import Kind, Reason, State
 from tui.formats import disk, json_stream
-from tui.formats.chrome_export import CORES_PROCESS
+from tui.formats.chrome_export import COOKLINE, CORES_PROCESS
 from tui.formats.recording import (
     BOM,
     FORMAT,
     MAX_COUNT,
     VERSION,
     RecordingError,
+    apply_record,
     check_header,
+    check_tree,
     short,
 )
 from tui.trace.store import (
@@ -141,7 +143,7 @@ def _ns(ev: dict[str, Any], field: str, default: float | None = None) -> int:
     v = ev.get(field, default)
     # the common case first (never a bool); a NaN fails the range too
     if (type(v) is float or type(v) is int) and -_MAX_US <= v <= _MAX_US:
-        return int(v * 1000)
+        return round(v * 1000)  # rounded: 1.234567 µs is 1234.5669… ns as a float
     if v is None:
         raise _Bad(f'"{field}" missing')
     if isinstance(v, bool) or not isinstance(v, int | float | str):
@@ -152,7 +154,7 @@ def _ns(ev: dict[str, Any], field: str, default: float | None = None) -> int:
         raise _Bad(f'"{field}": expected a number, got {short(v)}') from None
     if not math.isfinite(us) or abs(us) * 1000 > MAX_T // 2:
         raise _Bad(f'"{field}": {short(v)} µs is out of range')
-    return int(us * 1000)
+    return round(us * 1000)
 
 
 _MAX_US = MAX_T // 2 // 1000
@@ -165,6 +167,9 @@ def _args(ev: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(args, dict):
         raise _Bad(f"args: expected an object, got {short(args)}")
     return args
+
+
+_REASONS = {r.name.lower(): int(r) for r in Reason}
 
 
 def _text(v: Any) -> str:
@@ -183,22 +188,24 @@ class _Lane:
     def __init__(self) -> None:
         self.start, self.stop = array("q"), array("q")
         self.label, self.cat, self.core = array("i"), array("i"), array("h")
+        self.reason = array("b")
         self.opened: list[tuple[int, int, int]] = []
 
-    def add(self, start: int, stop: int, label: int, cat: int, core: int) -> None:
+    def add(self, start: int, stop: int, label: int, cat: int, core: int, reason: int = 0) -> None:
         """A slice; one inside the last is dropped, and the last ones inside this one go
         (tracers write a call tree in pre- or post-order, so nesting meets at the end)."""
         starts, stops = self.start, self.stop
         if starts and starts[-1] <= start and stop <= stops[-1]:
             return
         while starts and start <= starts[-1] and stops[-1] <= stop:
-            for column in (starts, stops, self.label, self.cat, self.core):
+            for column in (starts, stops, self.label, self.cat, self.core, self.reason):
                 column.pop()
         starts.append(start)
         stops.append(stop)
         self.label.append(label)
         self.cat.append(cat)
         self.core.append(core)
+        self.reason.append(reason)
 
 
 class _Lanes:
@@ -212,7 +219,8 @@ class _Lanes:
         self.text_ids: dict[str, int] = {"": 0}
         self._raw: dict[str, int] = {}
         """A name as the file wrote it -> its text's id: each distinct name cleaned once."""
-        self.cues: list[tuple[int, Key, str, str]] = []
+        self.cues: list[tuple[int, Key, str, str, str]] = []
+        """(time, track, text, Japanese text, category) of each instant event."""
 
     def text(self, v: str) -> int:
         """A label's or category's id; past the store's own limit, one id for all the rest."""
@@ -264,13 +272,20 @@ class _Lanes:
             raise _Bad(f"args.core: {core} is outside 0 .. {MAX_CORE}")
         if ph in ("i", "I"):
             if len(self.cues) < MAX_RECORDS:
-                self.cues.append((ts, key, self.texts[label], _text(args.get("ja", ""))))
+                text = self.texts[label]
+                tb = args.get("traceback")
+                if self.texts[cat] == "error" and isinstance(tb, str) and tb:
+                    text = printable(tb)  # Cookline's own: the traceback rides along
+                ja = _text(args.get("ja", ""))
+                self.cues.append((ts, key, text, ja, self.texts[cat]))
             return
         lane = self.lanes.get(key)
         if lane is None:
             lane = self.lanes[key] = _Lane()
         if ph == "X":
-            lane.add(ts, ts + max(0, _ns(ev, "dur", 0)), label, cat, core)
+            why = args.get("reason")
+            reason = _REASONS.get(why, 0) if type(why) is str else 0
+            lane.add(ts, ts + max(0, _ns(ev, "dur", 0)), label, cat, core, reason)
         elif ph == "B":
             lane.opened.append((ts, label, cat))
         elif lane.opened:
@@ -282,6 +297,9 @@ def _build(name: str, lanes: _Lanes, other: dict[str, Any]) -> TraceStore:
     slices = {key: lane for key, lane in lanes.lanes.items() if lane.start}
     if not slices:
         raise RecordingError(name, None, "no slices (X or B/E events) to show")
+    book = other.get(COOKLINE)
+    if other.get("producer") == "cookline" and book is not None:
+        return _build_own(name, lanes, slices, book)
     if len(slices) + len({pid for pid, _ in slices}) > MAX_ACTORS:
         raise RecordingError(
             name, None, f"more than {MAX_ACTORS:,} threads and processes, the most Cookline keeps"
@@ -338,12 +356,82 @@ def _build(name: str, lanes: _Lanes, other: dict[str, Any]) -> TraceStore:
             array("h", [-1, -1]),
             array("i", [0, 0]),
         )
-    for ts, key, en, ja in sorted(lanes.cues, key=lambda c: c[0]):
+    for ts, key, en, ja, _ in sorted(lanes.cues, key=lambda c: c[0]):
         if key in ids and ts >= t0:
             store.add_cue(ts - t0, ids[key], en, ja)
     if not own_states:
         store.add_cue(0, 0, NOTE, NOTE_JA)
     store.end_run("done", NOTE if not own_states else "from a Chrome trace")
+    return store
+
+
+def _build_own(name: str, lanes: _Lanes, slices: dict[Key, _Lane], book: Any) -> TraceStore:
+    """Cookline's own export, back as the run it was: the actors, their kinds, parents and
+    ends, the header and the outcome come from ``otherData.cookline`` (checked as a
+    recording's own lines are); track ``tid`` is actor ``tid - 1``."""
+    where = f"otherData.{COOKLINE}"
+    if not isinstance(book, dict):
+        raise RecordingError(name, None, f"{where}: expected an object")
+    actors, finals, head = book.get("actors"), book.get("final"), book.get("header")
+    if not isinstance(actors, list) or not isinstance(head, dict):
+        raise RecordingError(name, None, f"{where}: expected its header and actors")
+    if not isinstance(finals, list) or len(finals) != len(actors):
+        raise RecordingError(name, None, f"{where}.final: expected one entry per actor")
+    header = {**head, "format": FORMAT, "version": VERSION, "source": "chrome-trace"}
+    try:
+        store = TraceStore(check_header(name, None, header))
+    except RecordingError as exc:
+        raise RecordingError(name, None, f"{where}.{exc.what}") from None
+    lines: list[int | None] = []
+    for k, obj in enumerate(actors):
+        at = f"{where}.actors[{k}]"
+        if not isinstance(obj, dict) or obj.get("id") != k:
+            raise RecordingError(name, None, f"{at}: expected the actor with id {k}")
+        try:
+            apply_record(name, 0, {**obj, "type": "actor"}, store, {}, lines, ("actor",))
+        except RecordingError as exc:
+            raise RecordingError(name, None, f"{at}: {exc.what}") from None
+    try:
+        check_tree(name, store, [None] * len(lines))
+    except RecordingError as exc:
+        raise RecordingError(name, None, f"{where}.actors: {exc.what}") from None
+    end_state = {None: None, "done": State.DONE, "failed": State.FAILED}
+    known = lanes.text_ids
+    states = {known[n.name.lower()]: n for n in State if n.name.lower() in known}
+    cores_pids = {pid for pid, pname in lanes.procs.items() if pname == CORES_PROCESS}
+    ids: dict[Key, int] = {}
+    for key in sorted(slices, key=_order):
+        pid, tid = key
+        if pid in cores_pids:
+            continue
+        if not (isinstance(tid, int) and 1 <= tid <= len(actors)) or tid - 1 in ids.values():
+            raise RecordingError(name, None, f"track {pid}/{tid}: not one of {where}.actors")
+        final = finals[tid - 1]
+        if final not in end_state:
+            raise RecordingError(name, None, f"{where}.final[{tid - 1}]: {short(final)}")
+        ids[key] = tid - 1
+        # the export ends each slice 1 ns early (so that no reader sees two overlap)
+        _fill(store, tid - 1, slices[key], lanes.texts, states, 0, end_state[final], tail=1)
+    for ts, key, text, ja, cat in sorted(lanes.cues, key=lambda c: c[0]):
+        if key in ids and ts >= 0 and cat != "failed":  # a failure is its lane's final state
+            if cat == "error":
+                store.add_error(ts, ids[key], text)
+            else:
+                store.add_cue(ts, ids[key], text, ja)
+    end = book.get("end")
+    if end is not None:
+        try:
+            apply_record(
+                name,
+                0,
+                {**end, "type": "end"} if isinstance(end, dict) else {},
+                store,
+                {},
+                [],
+                ("end",),
+            )
+        except RecordingError as exc:
+            raise RecordingError(name, None, f"{where}.end: {exc.what}") from None
     return store
 
 
@@ -358,8 +446,12 @@ def _fill(
     texts: list[str],
     states: dict[int, State],
     t0: int,
+    final: int | None = State.DONE,
+    tail: int = 0,
 ) -> bool:
-    """Top-level slices become spans; returns True if the file named the states itself."""
+    """Top-level slices become spans, then ``final`` where the last one stops, ``tail`` ns
+    later (None: the last state again there, an unfinished lane's last known instant, as a
+    run stopped from outside holds it); returns True if the file named the states itself."""
     order = np.lexsort(
         (-np.frombuffer(lane.stop, dtype=np.int64), np.frombuffer(lane.start, dtype=np.int64))
     )
@@ -368,6 +460,7 @@ def _fill(
     unknown = store.label(UNKNOWN)
     end = None
     starts, stops, labels, cats, cores = lane.start, lane.stop, lane.label, lane.cat, lane.core
+    reasons = lane.reason
     for k in order.tolist():
         start, stop = starts[k], stops[k]
         if end is not None and start < end:
@@ -381,15 +474,15 @@ def _fill(
         label, cat = labels[k], cats[k]
         ts.append(start - t0)
         st.append(states[cat] if own else State.RUNNING)
-        rs.append(0)
+        rs.append(reasons[k] if own and states[cat] == State.WAITING else 0)
         cs.append(cores[k])
         ls.append(store.label(texts[label]) if label and label != cat else 0)
         end = stop
     if end is not None:
-        ts.append(end - t0)
-        st.append(State.DONE)
-        rs.append(0)
+        ts.append(end + tail - t0)
+        st.append(final if final is not None else st[-1])
+        rs.append(0 if final is not None else rs[-1])
         cs.append(-1)
-        ls.append(0)
+        ls.append(0 if final is not None else ls[-1])
     store.add_states(index, ts, st, rs, cs, ls)
     return own

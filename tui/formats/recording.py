@@ -283,7 +283,7 @@ def parse(name: str, raw: bytes, progress: Callable[[int, int], None] | None = N
     store: TraceStore | None = None
     reader: columns.Reader | None = None
     last_t: dict[int, int] = {}
-    lines_of: list[int] = []
+    lines_of: list[int | None] = []
     told = 0
     for number, at, line, last in _lines(raw):
         if progress is not None and at - told >= PROGRESS_EVERY:
@@ -300,18 +300,25 @@ def parse(name: str, raw: bytes, progress: Callable[[int, int], None] | None = N
             continue
         try:
             if reader is None:
-                _record(name, number, obj, store, last_t, lines_of, V1_TYPES)
+                apply_record(name, number, obj, store, last_t, lines_of, V1_TYPES)
             elif obj.get("type") == "states":
                 _states(obj, store, reader, last_t, b"true" in line or b"false" in line)
             elif obj.get("type") == "label":
                 _label(obj, store, reader)
             else:
-                _record(name, number, obj, store, last_t, lines_of, V2_TYPES)
+                apply_record(name, number, obj, store, last_t, lines_of, V2_TYPES)
         except StoreError as exc:
             raise RecordingError(name, number, f"{obj.get('type')}: {exc}") from None
         except columns.ColumnError as exc:
             raise RecordingError(name, number, str(exc)) from None
     assert store is not None  # the file is not blank, so it had a first line
+    check_tree(name, store, lines_of)
+    return store
+
+
+def check_tree(name: str, store: TraceStore, lines_of: list[int | None]) -> None:
+    """Every parent declared and no actor its own ancestor; ``lines_of``: where each actor
+    was declared (None: a place with no line, said by the caller)."""
     for a in store.actors:
         if a.parent is not None and a.parent >= len(store.actors):
             raise RecordingError(
@@ -322,7 +329,6 @@ def parse(name: str, raw: bytes, progress: Callable[[int, int], None] | None = N
         raise RecordingError(
             name, lines_of[looped], f"actor.parent: actor {looped} is its own ancestor (a cycle)"
         )
-    return store
 
 
 def _lines(raw: bytes) -> Iterator[tuple[int, int, bytes, bool]]:
@@ -535,15 +541,17 @@ V2_TYPES = ("actor", "label", "states", "cue", "value", "error", "lock", "end")
 """The line types of each version (``label`` and ``states`` are read by their own functions)."""
 
 
-def _record(
+def apply_record(
     name: str,
     number: int,
     obj: dict[str, Any],
     store: TraceStore,
     last_t: dict[int, int],
-    lines_of: list[int],
+    lines_of: list[int | None],
     kinds: tuple[str, ...],
 ) -> None:
+    """One line's record, checked field by field and put in the store (the Chrome importer
+    reads Cookline's own actors and outcome through here too, so both are checked alike)."""
     kind = obj.get("type")
     if not isinstance(kind, str) or kind not in kinds or kind not in _FIELDS:
         known = ", ".join(kinds)
