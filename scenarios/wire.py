@@ -51,6 +51,9 @@ class Reason(IntEnum):
     LOCK = 3
     JOIN = 4
     QUEUE = 5
+    UNKNOWN = 6
+    """Off the CPU without a word: no event and no CPU, seen from outside (a stall). Never
+    sent by a probe; the supervisor's verdict writes it."""
 
 
 #: Fields of one state event on the wire, in order: all int64.

@@ -14,9 +14,11 @@ import psutil
 import pytest
 
 from scenarios.kitchen.menu import get
-from scenarios.wire import State
+from scenarios.wire import Reason, State
 from tests.conftest import Kitchen, alive, wait_gone
+from tui.formats import recording
 from tui.runs import session
+from tui.trace.summary import summarise
 
 
 def test_a_scenario_that_raises_is_failed_with_its_traceback(kitchen: Kitchen) -> None:
@@ -55,10 +57,22 @@ def test_a_hang_past_the_time_limit_is_stopped(kitchen: Kitchen) -> None:
     assert done.store.events > 0 and done.store.cues  # the events before the hang were kept
 
 
-def test_a_silent_hang_is_called_a_stall(kitchen: Kitchen) -> None:
+def test_a_silent_hang_is_called_a_stall(kitchen: Kitchen, tmp_path: Path) -> None:
+    """Its lane is not drawn running through the silence, nor its CPU counted: from the
+    stall's start (within one scan of the tree's CPU) it is ``waiting (unknown)``."""
     done = kitchen("frozen-cook", scale=0.2, timeout=60, stall_after=1.0)
     assert done.result.outcome == "stalled"
     assert "no announced wait" in done.result.message
+    s = summarise(done.store)
+    cook = next(a for a in s.actors if a.actor.name == "Frozen cook")
+    assert s.wall > 1.0e9 and cook.running < 0.5 * s.wall and s.cpu == cook.running
+    spans = done.store.spans(cook.actor)
+    assert (spans[-1].state, spans[-1].reason) == (State.WAITING, Reason.UNKNOWN)
+    silent = sum(sp.end - sp.start for sp in spans if sp.reason == Reason.UNKNOWN)
+    assert silent > 0.5 * s.wall
+    recording.save(done.store, tmp_path / "r.jsonl")  # the new reason is written and read
+    back = recording.load(tmp_path / "r.jsonl")
+    assert summarise(back).cpu == s.cpu
 
 
 def test_an_announced_long_wait_is_not_a_stall(kitchen: Kitchen) -> None:

@@ -60,6 +60,9 @@ class RunResult:
     """The worker's exit status (negative: killed by that signal)."""
     error: str = ""
     """The traceback of a failure, when the worker sent one."""
+    quiet_since_ns: int | None = None
+    """A stall's start (``monotonic_ns``): from then on the whole tree sent nothing and used
+    no CPU, so no cook was running, whatever its last word said."""
 
     @property
     def ok(self) -> bool:
@@ -144,6 +147,7 @@ class Run(Control):
         """(voluntary, involuntary) context switches of the whole worker tree, read by
         Cookline from the kernel's accounting of reaped children, never inside the worker."""
         self.deadlock: watchdog.Cycle = []
+        self._quiet_since_ns: int | None = None
         """The cycle that ended the run: (actor, lock it holds, lock it waits for) each."""
         self._controls()
         self._supervisor = threading.Thread(
@@ -235,6 +239,7 @@ class Run(Control):
                 cpu_seen, cpu_moved = cpu, now
             quiet_for = min(now - self._last_batch(), now - cpu_moved)
             if watchdog.stalled(quiet_for, self.stall_after, dict(seen.tails)):
+                self._quiet_since_ns = int(max(self._last_batch(), cpu_moved) * 1e9)
                 outcome = (
                     "stalled",
                     f"no event, no CPU and no announced wait for {self.stall_after:g} s",
@@ -259,7 +264,7 @@ class Run(Control):
         errors = self.seen.errors
         error = errors[-1] if errors else ""  # the worker's own, last to be sent
         if outcome is not None:
-            return RunResult(outcome[0], outcome[1], code, error)
+            return RunResult(outcome[0], outcome[1], code, error, self._quiet_since_ns)
         if code == 0:
             return RunResult("done", "finished", code, error)
         if code is not None and code < 0:

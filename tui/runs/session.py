@@ -64,11 +64,13 @@ def _ended(store: TraceStore) -> Callable[[RunResult], None]:
 
     def ended(result: RunResult) -> None:
         held = result.outcome != "done" and store.t0
+        quiet = result.quiet_since_ns
         store.end_run(
             result.outcome,
             result.message,
             result.exit_code,
             hold_to=time.monotonic_ns() - store.t0 if held else None,
+            silent_from=quiet - store.t0 if quiet is not None and store.t0 else None,
         )
 
     return ended

@@ -35,6 +35,7 @@ from scenarios.wire import (
     Kind,
     LabelText,
     LockHeld,
+    Reason,
     Record,
     State,
     T,
@@ -49,6 +50,8 @@ MAX_CORE = (1 << 15) - 1
 MAX_LABELS = 100_000
 """Distinct label texts kept: a program naming every event anew must not grow without end."""
 TOO_MANY_LABELS = f"(labels beyond {MAX_LABELS:,} not kept)"
+SILENT = "no event and no CPU from here: off the CPU, why not known"
+"""The label of a stalled cook's last stretch (``waiting``, reason ``unknown``)."""
 MAX_RECORDS = 200_000
 """Cues, values, errors and lock records kept, each: kept in time order by insertion, so a
 program sending one per event must not grow them (and the cost of each insert) without end."""
@@ -413,11 +416,26 @@ class TraceStore:
         exit_code: int | None = None,
         *,
         hold_to: int | None = None,
+        silent_from: int | None = None,
     ) -> None:
         """How the run ended. ``hold_to``: a run stopped from outside (deadlock, stall, kill,
         time limit) -- every actor still alive stayed in its last state until then, so its
-        lane runs on to that instant."""
+        lane runs on to that instant. ``silent_from``: a stall's start, from which nothing
+        ran (no CPU, measured from outside): a cook or task last said ``running`` is
+        ``waiting (unknown)`` from there, not running on with CPU nobody used."""
         with self.lock:
+            if silent_from is not None:
+                label = self.label(SILENT)
+                for a in self.actors:
+                    if (
+                        a.kind != Kind.PROCESS
+                        and len(a)
+                        and a.state[-1] == State.RUNNING
+                        and silent_from > a.t[-1]
+                    ):
+                        self.add_state(
+                            a.index, silent_from, State.WAITING, Reason.UNKNOWN, -1, label
+                        )
             if hold_to is not None:
                 for a in self.actors:
                     if len(a) and a.state[-1] not in FINAL_STATES and hold_to > a.t[-1]:
