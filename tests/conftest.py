@@ -112,7 +112,7 @@ def _two_loops(seconds: float = 0.3) -> float:
 
 def parallel(ok: bool, what: str) -> None:
     """Assert a lesson that needs two quiet cores (two cooks side by side, or one knife's turns
-    resolved to 5 ms): where it did not hold, ask the machine again, and skip (saying why) when
+    read over 50 ms): where it did not hold, ask the machine again, and skip (saying why) when
     it cannot give two cores now; a shared host takes them back mid-test with no steal
     reported, and the lesson then fails for the machine's sake."""
     if ok:
