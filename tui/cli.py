@@ -249,7 +249,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-_TRACE_VALUES = frozenset({"--record", "--python", "--timeout", "--stall", "--lang", "--width"})
+_TRACE_VALUES = frozenset(
+    {"--record", "--python", "--timeout", "--stall", "--lang", "--width", "--view"}
+)
 _TOP_VALUES = frozenset({"--lang", "--scale"})
 
 

@@ -396,6 +396,8 @@ class Sampler:
                 if final or now - first > GRACE_NS:
                     self._own_procs.add(pid)
                     self._name_process(pid, first)
+                else:  # seen between fork and exec it was still "python": read it again
+                    self._rename(pid)
             for w in self._threads.values():
                 if not w.actor:
                     w.actor = self._declared_threads.get((w.pid, w.tid), 0)
@@ -422,6 +424,14 @@ class Sampler:
         if out or records:
             out.sort()
             self.sink(array("q", [x for ev in out for x in ev]), records)
+
+    def _rename(self, pid: int) -> None:
+        """The process's name now, while it is there to be read (one small /proc read, only
+        for a process still in its grace)."""
+        name = _comm(pid, pid)
+        old, parent = self._named.get(pid, (str(pid), 0))
+        if name != str(pid) and name != old:
+            self._named[pid] = (name, parent)
 
     def _name_process(self, pid: int, first: int) -> None:
         name, parent = self._named.get(pid, (str(pid), 0))

@@ -28,13 +28,13 @@ from tui.trace.summary import Summary, summarise
 MODELS = ("sequential", "asyncio", "threads", "processes")
 
 CLAIMS = {
-    "cpu": "processes > threads ≥ asyncio (CPU-bound)",
-    "io": "asyncio ≥ threads > processes (I/O-bound)",
+    "cpu": "processes > threads > asyncio (CPU-bound)",
+    "io": "asyncio > threads > processes (I/O-bound)",
     "cooks": "more threads, more context switches, no speed-up (CPU-bound)",
 }
 CLAIMS_JA = {
-    "cpu": "プロセス > スレッド ≥ asyncio（CPUバウンド）",
-    "io": "asyncio ≥ スレッド > プロセス（I/Oバウンド）",
+    "cpu": "プロセス > スレッド > asyncio（CPUバウンド）",
+    "io": "asyncio > スレッド > プロセス（I/Oバウンド）",
     "cooks": "スレッドを増やしても速くならず、コンテキストスイッチが増える（CPUバウンド）",
 }
 COOKS = (1, 4, 16, 64)
@@ -236,7 +236,7 @@ TABLE_CLAIMS = {
 
 
 def observed_class(s: Summary, workers: int) -> str:
-    """What the lanes show: two cooks running at one instant (for 5 ms or more) is
+    """What the lanes show: two cooks' worth running at once (over 50 ms) is
     parallelism; cooks taking turns is concurrency; a single cook is neither."""
     if s.max_running >= 2:
         return "parallelism"

@@ -48,7 +48,7 @@ class TourScreen(Screen[None]):
     def _title(self) -> Text:
         t = Text(" Cookline ", style="bold reverse")
         t.append(
-            "  process = kitchen · thread = cook · asyncio = one cook who never stands idle"
+            "  process = kitchen · thread = cook · asyncio = one cook, many dishes"
             " · GIL = the one knife",
             style="dim",
         )
