@@ -56,6 +56,12 @@ async def test_tall_lanes_take_two_lines_each() -> None:
         assert first.text[: g.name_width].strip() and not second.text[: g.name_width].strip()
 
 
+def test_a_step_sets_its_scenario_s_parameters(tmp_path: Path) -> None:
+    f = tmp_path / "deck.toml"
+    f.write_text('[[step]]\ntitle = "a"\nscenario = "one-knife"\nset = { cooks = 2 }\n')
+    assert deck.load(f).steps[0].settings == (("cooks", 2),)
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
@@ -68,6 +74,15 @@ async def test_tall_lanes_take_two_lines_each() -> None:
         ('[[step]]\ntitle = "a"\nscenario = "one-knife"\nview = "big"\n', "step 1: view:"),
         ('[[step]]\ntitle = "a"\nrecording = "nope.jsonl"\n', "recording: nope.jsonl does not"),
         ('[[step]]\ntitle = "a"\nscenario = "one-knife"\nspeed = 2\n', "unknown field 'speed'"),
+        (
+            '[[step]]\ntitle = "a"\nscenario = "one-knife"\nset = { cooks = 99 }\n',
+            "step 1: set: cooks=99: expected an integer from 1–64",
+        ),
+        (
+            '[[step]]\ntitle = "a"\nscenario = "one-knife"\nset = { portions = 9 }\n',
+            "step 1: set: portions: not a parameter of one-knife; one-knife takes cooks",
+        ),
+        ('[[step]]\ntitle = "a"\nscenario = "one-knife"\nset = 3\n', "step 1: set: expected a"),
     ],
 )
 def test_bad_decks_are_one_line(

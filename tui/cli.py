@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from scenarios.kitchen.menu import Scenario
     from scenarios.supervisor.interpreter import Interpreter
     from scenarios.supervisor.runner import Run, RunResult
     from scenarios.supervisor.traced import TraceRun
@@ -103,9 +104,21 @@ def _parser() -> argparse.ArgumentParser:
     def scale(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--scale", type=SCALE, default=1.0, help="durations × scale (default 1)")
 
+    def pin(sp: argparse.ArgumentParser, what: str) -> None:
+        sp.add_argument("--cores", type=number(int, 1, 4096), default=None, help=what)
+
+    def printed(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--headless", action="store_true", help="accepted: this command always prints"
+        )
+
     lst = sub.add_parser("list", help="the kitchen scenarios")
+    printed(lst)
     lang(lst)
     lst.add_argument("--width", type=WIDTH, default=None, help="output width")
+    lst.add_argument(
+        "--params", metavar="ID", help="the parameters one scenario takes (for run --set)"
+    )
 
     def force(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--force", action="store_true", help="replace a file that exists")
@@ -140,6 +153,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", help="scenario id (see `cookline list`)")
     scale(run)
     run.add_argument(
+        "--set",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="change one of the scenario's parameters (repeatable; `cookline list --params ID`)",
+    )
+    run.add_argument(
         "--cores", type=number(int, 1, 4096), default=None, help="pin the worker tree to N CPUs"
     )
     recorded(run)
@@ -159,6 +179,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmp.add_argument("workload", choices=("cpu", "io", "cooks"), help="what to compare")
     scale(cmp)
+    pin(cmp, "pin every run to N CPUs")
     cmp.add_argument("--record", metavar="FILE", help="save the stacked runs as a recording")
     force(cmp)
     common(cmp)
@@ -167,6 +188,8 @@ def _parser() -> argparse.ArgumentParser:
         "table", help="the 8 kitchens of processes × threads × cores, measured with affinity"
     )
     scale(tab)
+    pin(tab, 'give the "all cores" rows N CPUs (the 1-core rows keep one)')
+    printed(tab)
     lang(tab)
     tab.add_argument("--width", type=WIDTH, default=None, help="output width")
 
@@ -319,6 +342,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     from scenarios.kitchen.menu import SCENARIOS
 
     ja = args.lang == "ja"
+    if args.params is not None:
+        return _list_params(args, _scenario(args.params), ja)
     table = Table(title="キッチン" if ja else "The kitchen", title_justify="left")
     # an id is a word to copy: never split; the prose columns wrap at word boundaries
     table.add_column("id", no_wrap=True)
@@ -329,6 +354,53 @@ def cmd_list(args: argparse.Namespace) -> int:
     for s in SCENARIOS:
         table.add_row(s.id, s.title_ja if ja else s.title, s.model, s.bound, s.lesson)
     _console(args).print(table)
+    return 0
+
+
+def _check_cores(cores: int | None) -> None:
+    """``--cores N`` this machine can give (one line, exit 2, before anything runs)."""
+    from scenarios.supervisor.affinity import CoresError, choose_cpus
+
+    try:
+        choose_cpus(cores)
+    except CoresError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _scenario(sid: str) -> Scenario:
+    from scenarios.kitchen.menu import UnknownScenario, get
+
+    try:
+        return get(sid)
+    except UnknownScenario as exc:
+        raise CliError(str(exc)) from None
+
+
+def _settings(scenario: Scenario, settings: list[str]) -> dict[str, float]:
+    """``--set`` values, checked: one line naming the scenario's parameters when wrong."""
+    from scenarios.kitchen.params import ParamError, parse
+
+    try:
+        return parse(scenario, settings)
+    except ParamError as exc:
+        raise CliError(f"--set {exc}") from None
+
+
+def _list_params(args: argparse.Namespace, scenario: Scenario, ja: bool) -> int:
+    from rich.table import Table
+
+    from scenarios.kitchen.params import declared
+
+    table = Table(title=f"{scenario.id}: {scenario.title_ja if ja else scenario.title}")
+    for col in ("name", "type", "default", "bounds"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("meaning", overflow="fold")
+    for p, default in declared(scenario):
+        shown = f"{int(default):,}" if p.kind is int else f"{default:g}"
+        table.add_row(p.name, p.kind.__name__, shown, p.bounds(), p.meaning_ja if ja else p.meaning)
+    table.add_row("scale", "float", "1", "above 0 – 1000", "durations × scale (--scale)")
+    _console(args).print(table)
+    print(f"cookline run {scenario.id} --set NAME=VALUE …")
     return 0
 
 
@@ -353,18 +425,11 @@ def cmd_tour(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from scenarios.kitchen.menu import UnknownScenario, get
-    from scenarios.supervisor.affinity import CoresError, choose_cpus
     from tui.runs import session
 
-    try:
-        scenario = get(args.scenario)
-    except UnknownScenario as exc:
-        raise CliError(str(exc)) from None
-    try:
-        choose_cpus(args.cores)
-    except CoresError as exc:
-        raise CliError(str(exc)) from None
+    scenario = _scenario(args.scenario)
+    settings = _settings(scenario, args.set)
+    _check_cores(args.cores)
     python = _interpreter(args.python)
     if args.record:
         _check_writable(args.record, force=args.force)
@@ -372,12 +437,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         from tui.app.sources import LiveSpec
 
         spec = LiveSpec(
-            scenario.id, args.scale, args.cores, args.timeout, args.stall, args.record, python
+            scenario.id,
+            args.scale,
+            args.cores,
+            args.timeout,
+            args.stall,
+            args.record,
+            python,
+            settings,
         )
         return _run_app(live=spec, lang=args.lang)
     run, store = session.start(
         scenario,
-        {"scale": args.scale},
+        {**settings, "scale": args.scale},
         cores=args.cores,
         timeout=args.timeout,
         stall_after=args.stall,
@@ -654,7 +726,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     console = _console(args)
     if args.record:
         _check_writable(args.record, force=args.force)
-    entries = _series(args, verdict.compare_plan(args.workload, args.scale), console)
+    _check_cores(args.cores)
+    entries = _series(args, verdict.compare_plan(args.workload, args.scale, args.cores), console)
     merged = verdict.merge(args.workload, entries)
     if args.record:
         from tui.formats import recording
@@ -675,7 +748,8 @@ def cmd_table(args: argparse.Namespace) -> int:
     from tui.runs import verdict
 
     console = _console(args)
-    entries = _series(args, verdict.table_plan(args.scale), console)
+    _check_cores(args.cores)
+    entries = _series(args, verdict.table_plan(args.scale, args.cores), console)
     console.print(verdict.table_view(verdict.table_rows(entries), args.lang))
     return 0
 

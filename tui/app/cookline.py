@@ -162,7 +162,9 @@ class CooklineApp(App[int]):
                 source: Source = Replay(formats.load(path))
             else:
                 assert step.scenario is not None
-                source = LiveSpec(step.scenario, step.scale, step.cores).start()
+                source = LiveSpec(
+                    step.scenario, step.scale, step.cores, settings=dict(step.settings)
+                ).start()
             screen = self._screen(
                 source,
                 autoplay=self.autoplay,
@@ -200,17 +202,24 @@ class CooklineApp(App[int]):
             return
         self.push_screen(self._screen(source, lang=self.lang))
 
-    def run_scenario(self, scenario_id: str) -> None:
+    def run_scenario(self, scenario_id: str, settings: dict[str, float] | None = None) -> None:
         live = self.live
         base = live if isinstance(live, LiveSpec) else LiveSpec(scenario_id, scale=self.scale)
         spec = LiveSpec(
-            scenario_id, base.scale, base.cores, base.timeout, base.stall, None, base.python
+            scenario_id,
+            base.scale,
+            base.cores,
+            base.timeout,
+            base.stall,
+            None,
+            base.python,
+            settings or {},
         )
         self.show_tour()
         self._start(spec)
 
     def on_run_scenario(self, message: RunScenario) -> None:
-        self.run_scenario(message.scenario_id)
+        self.run_scenario(message.scenario_id, message.settings)
 
     def on_back_to_tour(self, message: BackToTour) -> None:
         self.show_tour()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -12,6 +12,8 @@ class RunScenario(Message):
     """Start a live run of this scenario (from the tour or the command palette)."""
 
     scenario_id: str
+    settings: dict[str, float] = field(default_factory=dict)
+    """Its parameters changed from the defaults (the tour's ``s``)."""
 
 
 class BackToTour(Message):

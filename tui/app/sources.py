@@ -87,6 +87,8 @@ class LiveSpec:
     record: str | None = None
     python: Interpreter | None = None
     """The interpreter the kitchen runs under (``--python``); None: Cookline's own."""
+    settings: dict[str, float] = field(default_factory=dict)
+    """The scenario's parameters changed from their defaults (``--set``, the tour)."""
 
     @property
     def name(self) -> str:
@@ -107,7 +109,7 @@ class LiveRun:
         self.run: Run | TraceRun
         self.run, self.store = session.start(
             BY_ID[spec.scenario_id],
-            {"scale": spec.scale},
+            {**spec.settings, "scale": spec.scale},
             cores=spec.cores,
             timeout=spec.timeout,
             stall_after=spec.stall,

@@ -12,6 +12,7 @@ scenario = "abc-sequential"
 scale = 0.5          # optional: durations × scale
 view = "threads"     # optional: threads, cores or coroutines
 cores = 2            # optional: pin the run to N CPUs
+set = { unit = 0.5 } # optional: the scenario's parameters (`cookline list --params ID`)
 
 [[step]]
 title = "A run recorded earlier"
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from scenarios.kitchen.menu import BY_ID
+from scenarios.kitchen.params import ParamError, check
 from tui.formats import disk
 from tui.formats.recording import short
 from tui.trace.lanes import VIEWS
@@ -53,6 +55,8 @@ class Step:
     scale: float = 1.0
     view: str = "threads"
     cores: int | None = None
+    settings: tuple[tuple[str, float], ...] = ()
+    """The scenario's parameters changed from the defaults (the step's ``set``)."""
 
     def source(self, replay_only: bool) -> Path | None:
         """The recording to show, or None to run the scenario live."""
@@ -119,7 +123,7 @@ def _step(name: str, folder: Path, n: int, raw: Any, outside: bool) -> Step:
     where = f"{name}: step {n}"
     if not isinstance(raw, dict):
         raise DeckError(f"{where}: expected a table")
-    known = {"title", "title_ja", "scenario", "recording", "scale", "view", "cores"}
+    known = {"title", "title_ja", "scenario", "recording", "scale", "view", "cores", "set"}
     for key in raw:
         if key not in known:
             raise DeckError(f"{where}: unknown field {key!r} (known: {', '.join(sorted(known))})")
@@ -154,7 +158,23 @@ def _step(name: str, folder: Path, n: int, raw: Any, outside: bool) -> Step:
         not isinstance(cores, int) or isinstance(cores, bool) or not 1 <= cores <= 4096
     ):
         raise DeckError(f"{where}: cores: expected a whole number of CPUs, got {short(cores)}")
-    return Step(one_line(title), one_line(title_ja), scenario, rec, float(scale), view, cores)
+    settings = raw.get("set", {})
+    if not isinstance(settings, dict) or (settings and scenario is None):
+        raise DeckError(f"{where}: set: expected a table of a scenario's parameters")
+    try:
+        checked = check(BY_ID[scenario], settings) if settings and scenario else {}
+    except ParamError as exc:
+        raise DeckError(f"{where}: set: {exc}") from None
+    return Step(
+        one_line(title),
+        one_line(title_ja),
+        scenario,
+        rec,
+        float(scale),
+        view,
+        cores,
+        tuple(checked.items()),
+    )
 
 
 def _recording(where: str, folder: Path, recording: Any, outside: bool) -> Path:

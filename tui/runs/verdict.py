@@ -93,13 +93,14 @@ def run_series(
     return out
 
 
-def compare_plan(kind: str, scale: float) -> list[Plan]:
+def compare_plan(kind: str, scale: float, cores: int | None = None) -> list[Plan]:
+    """Every run of a comparison; ``cores``: each pinned to that many CPUs."""
     if kind == "cooks":
         return [
-            (f"{n} cook{'s' if n > 1 else ''}", "many-cooks", {"scale": scale, "cooks": n}, None)
+            (f"{n} cook{'s' if n > 1 else ''}", "many-cooks", {"scale": scale, "cooks": n}, cores)
             for n in COOKS
         ]
-    return [(model, f"{kind}-{model}", {"scale": scale}, None) for model in MODELS]
+    return [(model, f"{kind}-{model}", {"scale": scale}, cores) for model in MODELS]
 
 
 def ranking(entries: list[Measured]) -> str:
@@ -208,15 +209,16 @@ def merge(kind: str, entries: list[Measured]) -> TraceStore:
     return merged
 
 
-def table_plan(scale: float) -> list[Plan]:
+def table_plan(scale: float, cores_all: int | None = None) -> list[Plan]:
+    """The eight kitchens; ``cores_all``: how many CPUs the "all cores" rows get (None: all)."""
     plan = []
     for procs in (1, 2):
         for threads in (1, 2):
-            for cores in (1, None):
+            for cores in (1, cores_all):
                 label = (
                     f"{'single' if procs == 1 else 'multi'} process + "
                     f"{'single' if threads == 1 else 'multi'} thread, "
-                    f"{'1 core' if cores == 1 else 'all cores'}"
+                    f"{'1 core' if cores == 1 else f'{cores} cores' if cores else 'all cores'}"
                 )
                 params = {"scale": scale, "processes": procs, "threads": threads}
                 plan.append((label, "one-core-vs-many", params, cores))

@@ -7,12 +7,13 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scenarios.kitchen.menu import BY_ID, SCENARIOS
+from scenarios.kitchen.params import ParamError, declared, parse
 from tui.app.messages import LanguageChanged, RunScenario
 from tui.app.widgets.key_bar import KeyBar
 
@@ -29,6 +30,7 @@ class TourScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "run", "Run", show=True),
+        Binding("s", "settings", "Set parameters"),
         Binding("l", "language", "日本語/EN"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
@@ -37,12 +39,18 @@ class TourScreen(Screen[None]):
     def __init__(self, lang: str = "en") -> None:
         super().__init__()
         self.lang = lang
+        self.settings: dict[str, dict[str, float]] = {}
+        """Per scenario, the parameters changed with ``s`` (kept while the app runs)."""
+        self._problem = ""
+        """The last setting refused, said under the parameters."""
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="tour-title")
         with Horizontal(id="tour-body"):
             yield OptionList(*self._options(), id="tour-list")
-            yield Static(id="tour-story")
+            with Vertical(id="tour-side"):
+                yield Static(id="tour-story")
+                yield Input(id="tour-set", placeholder="NAME=VALUE …, Enter to keep, Esc to leave")
         yield KeyBar()
 
     def _title(self) -> Text:
@@ -84,18 +92,54 @@ class TourScreen(Screen[None]):
         if event.option_index == first:  # Home: the first group's heading stays in view
             self.call_after_refresh(ol.scroll_home, animate=False)
         if event.option.id:
+            self._problem = ""
             self.query_one("#tour-story", Static).update(self._story(event.option.id))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.post_message(RunScenario(event.option.id))
+            self.post_message(RunScenario(event.option.id, self.settings.get(event.option.id, {})))
+
+    def _highlighted(self) -> str | None:
+        ol = self.query_one(OptionList)
+        if ol.highlighted is None:
+            return None
+        return ol.get_option_at_index(ol.highlighted).id
 
     def action_run(self) -> None:
-        ol = self.query_one(OptionList)
-        if ol.highlighted is not None:
-            option = ol.get_option_at_index(ol.highlighted)
-            if option.id:
-                self.post_message(RunScenario(option.id))
+        sid = self._highlighted()
+        if sid:
+            self.post_message(RunScenario(sid, self.settings.get(sid, {})))
+
+    def action_settings(self) -> None:
+        """Type the parameters to change (``cooks=8 work_ms=500``), checked as ``--set`` is."""
+        sid = self._highlighted()
+        if not sid or not BY_ID[sid].params or self.has_class("-narrow"):
+            return  # a narrow terminal has no story panel to type in
+        field = self.query_one("#tour-set", Input)
+        field.value = " ".join(f"{k}={v:g}" for k, v in self.settings.get(sid, {}).items())
+        field.add_class("-open")
+        field.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        sid = self._highlighted()
+        if sid is None:
+            return
+        try:
+            self.settings[sid] = parse(BY_ID[sid], event.value.split())
+            self._problem = ""
+            self._close_settings()
+        except ParamError as exc:
+            self._problem = str(exc)
+        self.query_one("#tour-story", Static).update(self._story(sid))
+
+    def key_escape(self) -> None:
+        if self.query_one("#tour-set", Input).has_class("-open"):
+            self._close_settings()
+
+    def _close_settings(self) -> None:
+        field = self.query_one("#tour-set", Input)
+        field.remove_class("-open")
+        self.query_one(OptionList).focus()
 
     def _story(self, sid: str) -> Text:
         s = BY_ID[sid]
@@ -109,7 +153,21 @@ class TourScreen(Screen[None]):
         t.append(f"{s.bound}\n\n")
         t.append("lesson ", style="dim")
         t.append(f"{s.lesson}\n\n")
-        t.append(f"cookline run {s.id}", style="italic dim")
+        changed = self.settings.get(sid, {})
+        if s.params:
+            t.append("parameters", style="dim")
+            t.append("  s to change\n" if not ja else "  s で変更\n", style="dim italic")
+            for p, default in declared(s):
+                value = changed.get(p.name, default)
+                shown = f"{value:g}"
+                t.append(f"  {p.name} ", style="dim")
+                t.append(shown, style="bold" if p.name in changed else "")
+                t.append(f"  {p.bounds()}  {p.meaning_ja if ja else p.meaning}\n", style="dim")
+            t.append("\n")
+        if self._problem:
+            t.append(f"{self._problem}\n\n", style="bold red")
+        sets = "".join(f" --set {k}={v:g}" for k, v in changed.items())
+        t.append(f"cookline run {s.id}{sets}", style="italic dim")
         return t
 
     def action_language(self) -> None:
