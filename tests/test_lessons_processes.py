@@ -96,7 +96,12 @@ def test_each_actor_lives_new_ready_running_waiting_done(kitchen: Kitchen) -> No
     assert _in_order(_states(store, "A process"), [N, R, U, D])
     assert _in_order(_states(store, "A process · main"), [U, W, U, D])
     assert _in_order(_states(store, "A thread"), [N, R, U, W, U, D])
-    assert _in_order(_states(store, "A task"), [R, U, W, U, D])
+    # the task is recorded new as the narration says (then at once ready in the loop's queue)
+    assert _states(store, "A task")[:2] == [N, R]
+    assert _in_order(_states(store, "A task"), [N, R, U, W, U, D])
     said = " ".join(en for _, _, en, _ in store.cues)
+    # a process's own lane is its life; its waiting is its main thread's, and the words say so
+    assert "The process's main thread is waiting" in said
+    assert W not in _states(store, "A process")
     for word in ("new", "ready", "running", "waiting", "done"):
         assert word in said

@@ -43,7 +43,10 @@ def run_life_of_a_process(params: dict[str, float]) -> None:
     probe.rename("Head cook")
     unit = unit_of(params)
     probe.cue("A process is created: new", "プロセスが作られる：生成（new）")
-    kitchen = probe.Process(_life, "A process", ("The process", "プロセス", unit))
+    # a process's lane is its life (alive); the states below are its main thread's
+    kitchen = probe.Process(
+        _life, "A process", ("The process's main thread", "プロセスのメインスレッド", unit)
+    )
     probe.cue(
         "start(): ready, waiting for the OS to give it a core",
         "start()：実行可能（ready）、OSがコアを割り当てるのを待つ",

@@ -264,7 +264,10 @@ SCENARIOS: tuple[Scenario, ...] = (
         analogy_ja="コックは雇われ、持ち場を待ち、働き、オーブンを待ち、帰る。",
         model="mixed",
         bound="mixed",
-        lesson="new, ready, running, waiting, done: the same five states at every level.",
+        lesson=(
+            "new, ready, running, waiting, done: the same five states for a thread and a task;"
+            " a process is new, ready, then alive while its threads take them, then done."
+        ),
         group="Processes",
         entry="scenarios.kitchen.lifecycle:run_life_of_a_process",
         params={"unit": 1.0},

@@ -139,7 +139,9 @@ _timer_due: dict[int, int] = {}
 
 def _task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
     actor = P.new_id()
-    P.emit(P.thread(), actor, READY)
+    tp = P.thread()
+    P.emit(tp, actor, NEW)  # made, then at once in the loop's queue: as a thread's start()
+    P.emit(tp, actor, READY)
     creator = _aio.current_task(loop)
     name = creator.get_name() if creator is not None else ""
     if _is_default(name):
@@ -147,6 +149,7 @@ def _task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> 
     return _aio.Task(_TracedCoro(coro, actor, name), loop=loop, **kwargs)  # type: ignore[no-any-return]
 
 
+NEW = int(State.NEW)
 READY = int(State.READY)
 
 
