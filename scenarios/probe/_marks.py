@@ -121,12 +121,14 @@ class waiting:
     the GIL there costs the picture nothing.
     """
 
-    __slots__ = ("label", "reason", "tp")
+    __slots__ = ("due", "label", "reason", "tp")
 
     def __init__(self, reason: str = "io", label: str | None = None) -> None:
         self.reason = REASONS[reason]
         self.label = label
         self.tp: ThreadBuffer
+        self.due = 0
+        """When the wait was due to end (a sleep's), if known: the thread is ready from then."""
 
     def __enter__(self) -> None:
         tp = self.tp = P.thread()
@@ -137,12 +139,18 @@ class waiting:
 
     def __exit__(self, *exc: object) -> None:
         if P.queue is not None:
+            if self.due and now() - self.due > READY_MIN_NS:
+                # awake but without the knife: the wait is over, the GIL is still to be had
+                P.emit_at(self.tp, self.due, self.tp.actor, int(State.READY))
             P.start_running(self.tp)
 
 
 def sleep(seconds: float, label: str | None = None) -> None:
-    """A real ``time.sleep`` shown as ``waiting (sleep)``."""
-    with waiting("sleep", label):
+    """A real ``time.sleep`` shown as ``waiting (sleep)``; the time between the sleep's end
+    and the thread running again (taking the GIL back) is ``ready``."""
+    w = waiting("sleep", label)
+    with w:
+        w.due = now() + int(seconds * 1e9)
         time.sleep(seconds)
 
 
