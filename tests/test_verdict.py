@@ -61,7 +61,7 @@ def test_the_table_measured_with_affinity() -> None:
     entries = verdict.run_series(verdict.table_plan(0.4))
     assert all(e.result.ok for e in entries)
     rows = {r["label"]: r for r in verdict.table_rows(entries)}
-    assert len(rows) == 8
+    assert len(rows) == 9
     for label, r in rows.items():
         if label.endswith("1 core"):
             assert r["observed"] != "parallelism", label  # one core: nothing in parallel
@@ -75,6 +75,9 @@ def test_the_table_measured_with_affinity() -> None:
         assert rows["multi process + single thread, all cores"]["observed"] == "parallelism"
         assert rows["multi process + multi thread, all cores"]["observed"] == "parallelism"
         assert rows["single process + multi thread, all cores"]["observed"] == "concurrency"
+    # the ninth row: threads of one kitchen whose work is C code that releases the GIL
+    c_code = rows["single process + multi thread, all cores, C code releasing the GIL"]
+    assert c_code["observed"] == "parallelism" and c_code["parallelism"] > 1.4, c_code
 
 
 def test_free_threaded_python_flips_one_knifes_lesson() -> None:

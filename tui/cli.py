@@ -185,7 +185,9 @@ def _parser() -> argparse.ArgumentParser:
     common(cmp)
 
     tab = sub.add_parser(
-        "table", help="the 8 kitchens of processes × threads × cores, measured with affinity"
+        "table",
+        help="the 8 kitchens of processes × threads × cores, and threads in C code releasing"
+        " the GIL, measured with affinity",
     )
     scale(tab)
     pin(tab, 'give the "all cores" rows N CPUs (the 1-core rows keep one)')

@@ -257,6 +257,38 @@ SCENARIOS: tuple[Scenario, ...] = (
         params={"unit": 1.0, "plates": 6},
     ),
     Scenario(
+        id="conveyor",
+        title="The conveyor belt: a full belt makes the order taker wait",
+        title_ja="ベルトコンベア：ベルトがいっぱいなら注文係は待つ",
+        analogy="An order taker puts orders on a short belt; two cooks take them off and cook.",
+        analogy_ja="注文係が短いベルトに注文を載せ、二人のコックが取って調理する。",
+        model="threads",
+        bound="io",
+        lesson=(
+            "A bounded queue.Queue is backpressure: a producer faster than its consumers waits"
+            " at the full belt (waiting, queue) instead of piling up work."
+        ),
+        group="Pools and kitchens",
+        entry="scenarios.kitchen.conveyor:run_conveyor",
+        params={"unit": 1.0, "orders": 12, "cooks": 2},
+    ),
+    Scenario(
+        id="conveyor-async",
+        title="The conveyor belt in asyncio, with a stove of two burners",
+        title_ja="asyncioのベルトコンベア、二口のコンロ",
+        analogy="Order-taker and cook tasks share a short belt; the stove has two burners.",
+        analogy_ja="注文係とコックのタスクが短いベルトを共有し、コンロは二口。",
+        model="asyncio",
+        bound="io",
+        lesson=(
+            "asyncio.Queue(maxsize) holds the order taker back; asyncio.Semaphore limits how"
+            " many orders cook at once, however many cook tasks there are."
+        ),
+        group="Pools and kitchens",
+        entry="scenarios.kitchen.conveyor:run_conveyor_async",
+        params={"unit": 1.0, "orders": 12, "cooks": 4, "burners": 2},
+    ),
+    Scenario(
         id="life-of-a-process",
         title="The life of a process, a thread and a task",
         title_ja="プロセス・スレッド・タスクの一生",
@@ -297,6 +329,38 @@ SCENARIOS: tuple[Scenario, ...] = (
         group="The GIL",
         entry="scenarios.kitchen.verdict:run_many_cooks",
         params={"unit": 1.0, "cooks": 16},
+    ),
+    Scenario(
+        id="oven-bell",
+        title="The oven bell: waking needs the knife back",
+        title_ja="オーブンのベル：起きたら包丁を取り戻す",
+        analogy="A cook waits for short oven bells; beside him another cook chops with the knife.",
+        analogy_ja="コックが短いオーブンのベルを待つ。隣では別のコックが包丁で切っている。",
+        model="threads",
+        bound="io",
+        lesson=(
+            "Waiting needs no GIL, but waking does: short waits beside CPU work take several"
+            " times longer, each bell followed by ready."
+        ),
+        group="The GIL",
+        entry="scenarios.kitchen.gil_release:run_oven_bell",
+        params={"bells": 50, "bell_ms": 1.0},
+    ),
+    Scenario(
+        id="food-processor",
+        title="The food processor: C code that lets go of the knife",
+        title_ja="フードプロセッサー：包丁を手放すCのコード",
+        analogy="Two cooks of one kitchen feed a food processor that needs no knife.",
+        analogy_ja="一つのキッチンの二人のコックが、包丁のいらないフードプロセッサーに入れる。",
+        model="threads",
+        bound="cpu",
+        lesson=(
+            "CPU work in C that releases the GIL (hashlib on large buffers) runs in parallel"
+            " threads of one process."
+        ),
+        group="The GIL",
+        entry="scenarios.kitchen.gil_release:run_food_processor",
+        params={"cooks": 2, "work_ms": 600},
     ),
     Scenario(
         id="carrots-and-sink",

@@ -64,6 +64,24 @@ PARAMS: dict[str, Param] = {
             "portions each cook adds to the pan",
             "各コックが入れる人前",
         ),
+        Param(
+            "orders",
+            int,
+            1,
+            1_000,
+            "orders the order taker puts on the belt",
+            "ベルトに載せる注文の数",
+        ),
+        Param(
+            "burners",
+            int,
+            1,
+            64,
+            "burners on the stove (a semaphore)",
+            "コンロの口の数（セマフォ）",
+        ),
+        Param("bells", int, 1, 1_000, "oven bells the cook waits for", "コックが待つベルの回数"),
+        Param("bell_ms", float, 0.1, 100, "ms of each wait for the oven", "オーブンを一回待つms"),
     )
 }
 

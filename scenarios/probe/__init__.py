@@ -13,7 +13,7 @@ executors) and nothing private. The worker entry points (``worker_main``) are fo
 supervisor.
 """
 
-from scenarios.probe._asyncio import close_loop, event_loop, rename_task, run_async
+from scenarios.probe._asyncio import awaiting, close_loop, event_loop, rename_task, run_async
 from scenarios.probe._buffer import setup
 from scenarios.probe._clock import burn, calibrate
 from scenarios.probe._lifeline import tie_to_parent
@@ -42,6 +42,7 @@ __all__ = [
     "Lock",
     "Process",
     "Thread",
+    "awaiting",
     "burn",
     "calibrate",
     "checkpoint",

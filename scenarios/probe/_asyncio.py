@@ -31,7 +31,7 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
     the cook was busy.
     """
 
-    __slots__ = ("_coro", "_creator", "_declared", "_due", "_thread", "actor")
+    __slots__ = ("_coro", "_creator", "_declared", "_due", "_thread", "actor", "awaits")
 
     def __init__(self, coro: Coroutine[Any, Any, Any], actor: int, creator: str = "") -> None:
         self._coro = coro
@@ -41,6 +41,8 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
         self._declared = False
         self._due = 0
         self._thread: int = 0
+        self.awaits = 0
+        """The reason of the task's next wait, if the scenario said (:func:`awaiting`)."""
 
     def _before(self) -> ThreadBuffer:
         tp = P.thread()
@@ -83,7 +85,7 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
             self._due = due
             P.emit(tp, self.actor, int(State.WAITING), int(Reason.SLEEP))
         else:
-            P.emit(tp, self.actor, int(State.WAITING), int(Reason.IO))
+            P.emit(tp, self.actor, int(State.WAITING), self.awaits or int(Reason.IO))
 
     def _step(self, fn: Callable[..., Any], *args: Any) -> Any:
         tp = self._before()
@@ -202,6 +204,29 @@ def rename_task(name: str) -> None:
     if isinstance(coro, _TracedCoro) and P.queue is not None:
         tp = P.thread()
         P.declare(tp, coro.actor, Kind.TASK, tp.actor, name)
+
+
+class awaiting:
+    """``with probe.awaiting("queue"): await q.put(x)``: the running task's waits meanwhile
+    are for that (a queue, a lock), not the I/O every other awaited future is taken for."""
+
+    __slots__ = ("coro", "reason")
+
+    def __init__(self, reason: str) -> None:
+        import asyncio
+
+        self.reason = int(Reason[reason.upper()])
+        task = asyncio.current_task()
+        coro = task.get_coro() if task is not None else None
+        self.coro = coro if isinstance(coro, _TracedCoro) else None
+
+    def __enter__(self) -> None:
+        if self.coro is not None:
+            self.coro.awaits = self.reason
+
+    def __exit__(self, *exc: object) -> None:
+        if self.coro is not None:
+            self.coro.awaits = 0
 
 
 def event_loop() -> asyncio.AbstractEventLoop:
