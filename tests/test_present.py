@@ -15,9 +15,21 @@ from tui.app.widgets.gantt import Gantt
 from tui.formats import deck
 
 
-def test_the_bundled_deck_has_ten_steps_in_two_languages() -> None:
+def test_the_bundled_deck_visits_every_lesson_in_two_languages() -> None:
     d = deck.load(deck.find("kitchen-tour"))
-    assert len(d.steps) == 10
+    assert len(d.steps) == 18
+    shown = {s.scenario for s in d.steps} | {s.recording.stem for s in d.steps if s.recording}
+    for lesson in (
+        "life-of-a-process",
+        "pass-the-plate",
+        "rush-at-the-counter",
+        "compare-cpu",
+        "one-core-vs-many",
+        "oven-bell",
+        "food-processor",
+        "conveyor",
+    ):
+        assert lesson in shown, lesson
     assert d.title_ja and all(s.title_ja for s in d.steps)
     for s in d.steps:
         source = s.source(replay_only=True)
@@ -30,19 +42,19 @@ async def test_pagedown_and_pageup_walk_the_deck() -> None:
     async with app.run_test(size=(120, 34)) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, RunScreen) and "· 1/10 ·" in screen.caption[0]
+        assert isinstance(screen, RunScreen) and "· 1/18 ·" in screen.caption[0]
         assert screen.has_class("-present") and screen.query_one(Gantt).row_height == 2
         await pilot.press("pagedown")
         await pilot.pause()
-        assert isinstance(app.screen, RunScreen) and "· 2/10 ·" in app.screen.caption[0]
+        assert isinstance(app.screen, RunScreen) and "· 2/18 ·" in app.screen.caption[0]
         assert app.screen.store.header["scenario"] == "abc-async"
         assert app.screen.query_one(Gantt).view == "coroutines"  # the step's own view
         await pilot.press("pageup", "pageup")  # the second one is past the first step: a bell
         await pilot.pause()
-        assert isinstance(app.screen, RunScreen) and "· 1/10 ·" in app.screen.caption[0]
+        assert isinstance(app.screen, RunScreen) and "· 1/18 ·" in app.screen.caption[0]
         assert len(app.screen_stack) == 2  # steps replace each other, they do not pile up
         header = str(app.screen.query_one("#run-header").render())
-        assert "1/10 · One cook, three orders" in header
+        assert "1/18 · One cook, three orders" in header
 
 
 async def test_tall_lanes_take_two_lines_each() -> None:

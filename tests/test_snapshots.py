@@ -76,7 +76,7 @@ def test_present_mode(snap_compare: SnapCompare) -> None:
 
     talk = deck.load(deck.find("kitchen-tour"))
     app = deck_app(talk)
-    assert snap_compare(app, press=["pagedown"] * 4, terminal_size=(120, 30))
+    assert snap_compare(app, press=["pagedown"] * 5, terminal_size=(120, 30))
 
 
 def test_cores_view_of_one_knife(snap_compare: SnapCompare) -> None:

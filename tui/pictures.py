@@ -37,7 +37,7 @@ PICTURES = (
     ("slow-print-coroutines", "slow-print", ("a",), (120, 20)),
     ("buffet-cores", "buffet", ("c",), (120, 16)),
     ("compare-cpu", "compare-cpu", (), (130, 34)),
-    ("present-step", "deck:kitchen-tour", ("pagedown",) * 4, (120, 30)),
+    ("present-step", "deck:kitchen-tour", ("pagedown",) * 5, (120, 30)),
     ("trace-gil-threads", "trace-gil-threads", ("click:70,3",), (120, 20)),
     ("trace-hashlib-cores", "trace-hashlib-threads", ("c",), (120, 16)),
 )

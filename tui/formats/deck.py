@@ -188,7 +188,8 @@ def _recording(where: str, folder: Path, recording: Any, outside: bool) -> Path:
         rec = (folder / recording).resolve()
     except (OSError, RuntimeError):  # a loop of symbolic links
         raise DeckError(f"{where}: recording: {shown}: a loop of symbolic links") from None
-    if not outside and not rec.is_relative_to(folder):
+    bundled = folder == BUNDLED.resolve() and rec.is_relative_to(RECORDINGS.resolve())
+    if not outside and not bundled and not rec.is_relative_to(folder):  # ours may read ours
         raise DeckError(
             f"{where}: recording: {shown} is outside the deck's folder"
             " (--allow-outside lets a deck you trust read it)"
