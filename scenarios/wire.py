@@ -43,7 +43,8 @@ class State(IntEnum):
 
 
 class Reason(IntEnum):
-    """Why an actor waits; NONE for every state but `waiting`."""
+    """Why an actor waits (the first six), or why a ready one cannot run yet (the last four);
+    NONE where nobody said or it cannot be known."""
 
     NONE = 0
     SLEEP = 1
@@ -54,6 +55,18 @@ class Reason(IntEnum):
     UNKNOWN = 6
     """Off the CPU without a word: no event and no CPU, seen from outside (a stall). Never
     sent by a probe; the supervisor's verdict writes it."""
+    GIL = 7
+    """Ready: runnable, but another thread of its process holds the GIL."""
+    CORE = 8
+    """Ready: runnable, but no CPU was free (the kernel's run queue)."""
+    LOOP = 9
+    """Ready: an asyncio task due while its loop runs someone else."""
+    START = 10
+    """Ready: a new kitchen starting its interpreter and importing, before its first cook."""
+
+
+READY_REASONS = frozenset({Reason.GIL, Reason.CORE, Reason.LOOP, Reason.START})
+"""The reasons a ``ready`` state may carry."""
 
 
 #: Fields of one state event on the wire, in order: all int64.

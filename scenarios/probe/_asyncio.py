@@ -59,7 +59,7 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
             self._due = 0
             t = now()
             if t - due > READY_MIN_NS:
-                P.emit_at(tp, due, self.actor, int(State.READY))
+                P.emit_at(tp, due, self.actor, READY, LOOP)
         P.emit(tp, self.actor, int(State.RUNNING))
         return tp
 
@@ -78,7 +78,7 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
 
     def _after(self, tp: ThreadBuffer, yielded: Any) -> None:
         if yielded is None:  # a bare yield (sleep(0)): straight back in the ready queue
-            P.emit(tp, self.actor, int(State.READY))
+            P.emit(tp, self.actor, READY, LOOP)
             return
         due = _timer_due.pop(id(yielded), None)
         if due is not None:
@@ -143,7 +143,7 @@ def _task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> 
     actor = P.new_id()
     tp = P.thread()
     P.emit(tp, actor, NEW)  # made, then at once in the loop's queue: as a thread's start()
-    P.emit(tp, actor, READY)
+    P.emit(tp, actor, READY, LOOP)
     creator = _aio.current_task(loop)
     name = creator.get_name() if creator is not None else ""
     if _is_default(name):
@@ -153,6 +153,8 @@ def _task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> 
 
 NEW = int(State.NEW)
 READY = int(State.READY)
+LOOP = int(Reason.LOOP)
+"""A task's every ready is its loop's: due, queued, and the loop runs someone else."""
 
 
 def _instrument_loop(loop: asyncio.AbstractEventLoop, factory: bool = True) -> None:

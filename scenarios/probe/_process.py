@@ -85,7 +85,7 @@ class Process:
         )
 
     def start(self) -> None:
-        mark(self.actor, State.READY)
+        mark(self.actor, State.READY, "start")  # until its main thread runs: starting up
         self._proc.start()
 
     def join(self, timeout: float | None = None) -> None:

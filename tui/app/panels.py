@@ -184,7 +184,7 @@ def readout(
             t.append(f"{mark}{name} —\n", style="dim")
             continue
         word = State(span.state).name.lower()
-        if span.state == State.WAITING and span.reason:
+        if span.state in (State.WAITING, State.READY) and span.reason:
             word += f" ({Reason(span.reason).name.lower()})"
         extra = f" core {span.core}" if span.core >= 0 and span.state == State.RUNNING else ""
         if span.label:

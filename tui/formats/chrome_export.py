@@ -87,7 +87,7 @@ def chrome(store: TraceStore) -> dict[str, Any]:
                 continue
             state = name_of(State, sp.state)
             args: dict[str, Any] = {"state": state, "actor": a.name}
-            if sp.state == State.WAITING and sp.reason:
+            if sp.reason:  # why it waited, or why it was ready
                 args["reason"] = name_of(Reason, sp.reason)
             if sp.core >= 0:
                 args["core"] = sp.core

@@ -474,7 +474,7 @@ def _fill(
         label, cat = labels[k], cats[k]
         ts.append(start - t0)
         st.append(states[cat] if own else State.RUNNING)
-        rs.append(reasons[k] if own and states[cat] == State.WAITING else 0)
+        rs.append(reasons[k] if own and states[cat] in (State.WAITING, State.READY) else 0)
         cs.append(cores[k])
         ls.append(store.label(texts[label]) if label and label != cat else 0)
         end = stop

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 import math
 
-from scenarios.wire import State
+from scenarios.wire import Reason, State
+from tui.trace.raster import READY_BY
 from tui.trace.text import cut as cut  # the chart, the headless view and the readout use it
+
+
+def ready_code(reason: int) -> int:
+    """The cell code of ``ready`` for a known cause (``Reason.LOOP``, ``Reason.START``…)."""
+    return READY_BY + reason
+
 
 GLYPH: dict[int, str] = {
     -1: " ",
@@ -21,8 +28,12 @@ GLYPH: dict[int, str] = {
     State.WAITING: "─",
     State.DONE: "▏",
     State.FAILED: "×",
+    ready_code(Reason.GIL): "▒",
+    ready_code(Reason.CORE): "▓",
+    ready_code(Reason.LOOP): "░",
+    ready_code(Reason.START): "┄",
 }
-"""-1 is "not there (yet)"."""
+"""-1 is "not there (yet)"; ``ready`` has a glyph per cause where the cause was measured."""
 
 PROCESS_ALIVE = "━"
 """A process lane shows its life, not CPU: its threads carry the work."""
@@ -35,6 +46,10 @@ STYLE: dict[str, str] = {
     "done": "#8a8a8a",
     "failed": "bold #ff5252",
     "process": "#b39ddb",
+    "ready-gil": "#e5c07b",
+    "ready-core": "#d19a66",
+    "ready-loop": "#c8b560",
+    "ready-start": "#9aa5b1",
 }
 """The colour of each look, by the name of the Gantt component class (``gantt--NAME``)."""
 
@@ -45,12 +60,16 @@ LOOK: dict[int, str] = {
     State.WAITING: "waiting",
     State.DONE: "done",
     State.FAILED: "failed",
+    ready_code(Reason.GIL): "ready-gil",
+    ready_code(Reason.CORE): "ready-core",
+    ready_code(Reason.LOOP): "ready-loop",
+    ready_code(Reason.START): "ready-start",
 }
-"""Which look a state has (a process lane's ``running`` is ``process``)."""
+"""Which look a cell code has (a process lane's ``running`` is ``process``)."""
 
 WORD: dict[int, str] = {
     State.NEW: "new",
-    State.READY: "ready (no CPU / GIL / loop)",
+    State.READY: "ready (no GIL or no core)",
     State.RUNNING: "running",
     State.WAITING: "waiting",
     State.DONE: "done",
@@ -61,6 +80,8 @@ WORD: dict[int, str] = {
 LEGEND: tuple[tuple[str, str, str], ...] = (
     (GLYPH[State.RUNNING] * 2, "running", "running"),
     (GLYPH[State.READY] * 2, "ready", WORD[State.READY]),
+    (GLYPH[ready_code(Reason.LOOP)] * 2, "ready-loop", "ready (loop busy)"),
+    (GLYPH[ready_code(Reason.START)] * 2, "ready-start", "starting"),
     (GLYPH[State.WAITING] * 2, "waiting", "waiting"),
     (GLYPH[State.FAILED] * 2, "failed", "failed"),
     (PROCESS_ALIVE * 2, "process", "process alive"),
@@ -107,7 +128,14 @@ def core_key(
     return lines[:KEY_LINES]
 
 
-SHORT_WORDS = {"running": "run", "ready": "ready", "waiting": "wait", "process": "alive"}
+SHORT_WORDS = {
+    "running": "run",
+    "ready": "ready",
+    "ready-loop": "loop",
+    "ready-start": "start",
+    "waiting": "wait",
+    "process": "alive",
+}
 """The legend's words where the full ones would take more than one line."""
 
 LEGEND_GAP = 3

@@ -10,13 +10,13 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from scenarios.wire import Kind, State
+from scenarios.wire import Kind, Reason, State
 from tui.report import glyphs
 from tui.report.glyphs import GLYPH
 from tui.trace import raster
 from tui.trace.lanes import MAX_INDENT, Lane, empty_note, lanes_for
 from tui.trace.store import Actor, TraceStore
-from tui.trace.summary import Summary, summarise
+from tui.trace.summary import Summary, ready_causes, summarise
 
 GLYPHS = {st: (GLYPH[st], glyphs.STYLE[look]) for st, look in glyphs.LOOK.items()}
 GLYPHS[-1] = (GLYPH[-1], "")
@@ -233,6 +233,7 @@ def summary_table(store: TraceStore, s: Summary) -> Table:
     table.add_column("kind")
     for col in ("running", "ready", "waiting"):
         table.add_column(col, justify="right")
+    table.add_column("ready, why")
     table.add_column("end")
     for depth, a in _rows(store):
         row = s.actors[a.index]
@@ -244,10 +245,24 @@ def summary_table(store: TraceStore, s: Summary) -> Table:
             seconds(row.running),
             seconds(row.ready),
             seconds(row.waiting),
+            _why(store, a) if row.ready else "",
             end,
             style=style,
         )
     return table
+
+
+def _why(store: TraceStore, a: Actor) -> str:
+    """The ready time's causes, largest first, as shares: ``loop 100%``, ``start 62% · ? 38%``
+    (``?``: the lane does not say: no GIL or no core, not told apart)."""
+    causes = ready_causes(store, a)
+    total = sum(causes.values())
+    if not total:
+        return ""
+    parts = sorted(causes.items(), key=lambda kv: -kv[1])
+    return " · ".join(
+        f"{Reason(k).name.lower() if k else '?'} {100 * v / total:.0f}%" for k, v in parts[:2]
+    )
 
 
 def figures(s: Summary, width: int = 200) -> Text:

@@ -14,8 +14,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from scenarios.wire import FINAL_STATES, Kind, State
+from scenarios.wire import FINAL_STATES, READY_REASONS, Kind, State
 from tui.trace.store import Actor, TraceStore
+
+READY_BY = 16
+"""A ready cell of a known cause is ``READY_BY + reason`` (the glyph table draws each)."""
 
 
 def buckets(
@@ -37,10 +40,32 @@ def buckets(
     inside = bisect_left(ts, end) - bisect_right(ts, start)
     with store.lock:  # the collector may be appending to these very arrays
         if inside <= max(n // 2, 64):  # measured: where the walk beats the sums
-            return _by_spans(store, actor, start, end, n, open_end)
-        if n <= 16:  # a live frame's few new cells: numpy's fixed cost would dominate
-            return _few(store, actor, start, end, n, open_end)
-        return _by_sums(store, actor, start, end, n, open_end)
+            out = _by_spans(store, actor, start, end, n, open_end)
+        elif n <= 16:  # a live frame's few new cells: numpy's fixed cost would dominate
+            out = _few(store, actor, start, end, n, open_end)
+        else:
+            out = _by_sums(store, actor, start, end, n, open_end)
+        return _with_causes(actor, start, end, out)
+
+
+def _with_causes(actor: Actor, start: int, end: int, cells: list[int]) -> list[int]:
+    """Each ``ready`` cell with its cause where the lane says one (a task's loop, a kitchen
+    starting up): the cause of the ready span at the cell's middle, one binary search a
+    ready cell (cells that are not ready cost nothing)."""
+    ready = int(State.READY)
+    if ready not in cells:
+        return cells
+    ts, st, why = actor.t, actor.state, actor.reason
+    width = (end - start) / len(cells)
+    for k, code in enumerate(cells):
+        if code != ready:
+            continue
+        i = bisect_right(ts, start + (k + 0.5) * width) - 1
+        if i + 1 < len(ts) and st[i] != ready and ts[i + 1] < start + (k + 1) * width:
+            i += 1  # the cell's ready span begins after its middle
+        if i >= 0 and st[i] == ready and why[i] in READY_REASONS:
+            cells[k] = READY_BY + why[i]
+    return cells
 
 
 def _open_end(store: TraceStore, open_end: int | None) -> int:

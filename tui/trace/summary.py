@@ -173,3 +173,20 @@ def ran_before(a: Actor, grid: np.ndarray, until: int | None) -> np.ndarray:
     out = np.where(seen, cr[i] + (grid - ts[i]) * (st[i] == State.RUNNING), 0.0)
     del ts, st, cr  # the views die here: the lane's arrays may be resized again
     return out  # type: ignore[no-any-return]
+
+
+def ready_causes(store: TraceStore, a: Actor) -> dict[int, int]:
+    """The actor's ready time by cause (``Reason`` code; 0: not known), over the whole run:
+    each ready span's length summed by its reason, numpy over the lane (for printed tables,
+    not for every frame)."""
+    with store.lock:
+        n = len(a)
+        if n < 2:
+            return {}
+        ts = np.frombuffer(a.t, dtype=np.int64, count=n)
+        st = np.frombuffer(a.state, dtype=np.int8, count=n)[:-1]
+        why = np.frombuffer(a.reason, dtype=np.int8, count=n)[:-1]
+        ready = st == State.READY
+        sums = np.bincount(why[ready], weights=np.diff(ts)[ready], minlength=1)
+        del ts, st, why
+    return {int(k): int(v) for k, v in enumerate(sums) if v > 0}
