@@ -11,9 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scenarios.kitchen import expect
 from scenarios.wire import Kind, Reason, State
-from tests.conftest import Kitchen
+from tests.conftest import Kitchen, parallel
 from tui.report import glyphs
+from tui.trace.store import TraceStore
 from tui.trace.summary import ready_causes
 
 RECORDINGS = Path(__file__).parent.parent / "tui" / "recordings"
@@ -89,4 +91,28 @@ def test_each_cause_is_drawn_and_named_in_the_legend() -> None:
     kitchens = [line for line in _lanes("two-kitchens").splitlines() if "▣ Kitchen" in line]
     assert len(kitchens) == 2 and all(start_glyph in line for line in kitchens)
     words = [word for _, _, word in glyphs.LEGEND]
-    assert "ready (loop busy)" in words and "starting" in words
+    assert "ready: loop busy" in words and "starting" in words and "ready: no free core" in words
+
+
+def _share(store: TraceStore, name: str, reason: Reason) -> float:
+    causes = ready_causes(store, store.by_name(name))
+    return causes.get(int(reason), 0) / max(1, sum(causes.values()))
+
+
+def test_cooks_of_one_knife_are_ready_for_the_gil(kitchen: Kitchen) -> None:
+    """Read by the kernel's run-queue count from Cookline's side: two cores idle, three cooks
+    of one kitchen wait for the knife, not for a core."""
+    done = kitchen("one-knife", scale=0.3)
+    assert done.result.ok, done.result.message
+    if not expect.gil_enabled():
+        return
+    shares = {c: _share(done.store, c, Reason.GIL) for c in ("Cook A", "Cook B", "Cook C")}
+    parallel(min(shares.values()) >= 0.8, f"ready for the GIL: {shares}")
+
+
+def test_two_kitchens_on_one_core_are_ready_for_the_core(kitchen: Kitchen) -> None:
+    done = kitchen("two-kitchens", scale=0.3, cores=1)
+    assert done.result.ok, done.result.message
+    for cook in ("Kitchen 1 · main", "Kitchen 2 · main"):
+        share = _share(done.store, cook, Reason.CORE)
+        assert share >= 0.8, (cook, share)

@@ -147,8 +147,8 @@ class Run(Control):
         """(voluntary, involuntary) context switches of the whole worker tree, read by
         Cookline from the kernel's accounting of reaped children, never inside the worker."""
         self.deadlock: watchdog.Cycle = []
-        self._quiet_since_ns: int | None = None
         """The cycle that ended the run: (actor, lock it holds, lock it waits for) each."""
+        self._quiet_since_ns: int | None = None
         self._controls()
         self._supervisor = threading.Thread(
             target=self._supervise, name="cookline-supervisor", daemon=True

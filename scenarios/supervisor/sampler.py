@@ -492,10 +492,10 @@ def _classify(
     if said != RUNNING:
         return None  # in an announced wait, not seen running: the announcement stands
     if state == "R" or call < 0:
-        return (READY, 0, -1)  # on a run queue: it wanted a core
+        return (READY, int(Reason.CORE), -1)  # on a run queue: it wanted a core
     if call == FUTEX:
         # the GIL's wait has a time-out (its switch interval); a plain lock's has none
-        return (READY, 0, -1) if timed else (WAITING, int(Reason.LOCK), -1)
+        return (READY, int(Reason.GIL), -1) if timed else (WAITING, int(Reason.LOCK), -1)
     if call in SLEEP_CALLS:
         return (WAITING, int(Reason.SLEEP), -1)
     if call in JOIN_CALLS:

@@ -69,7 +69,7 @@ LOOK: dict[int, str] = {
 
 WORD: dict[int, str] = {
     State.NEW: "new",
-    State.READY: "ready (no GIL or no core)",
+    State.READY: "ready: the knife (GIL)",
     State.RUNNING: "running",
     State.WAITING: "waiting",
     State.DONE: "done",
@@ -80,7 +80,8 @@ WORD: dict[int, str] = {
 LEGEND: tuple[tuple[str, str, str], ...] = (
     (GLYPH[State.RUNNING] * 2, "running", "running"),
     (GLYPH[State.READY] * 2, "ready", WORD[State.READY]),
-    (GLYPH[ready_code(Reason.LOOP)] * 2, "ready-loop", "ready (loop busy)"),
+    (GLYPH[ready_code(Reason.CORE)] * 2, "ready-core", "ready: no free core"),
+    (GLYPH[ready_code(Reason.LOOP)] * 2, "ready-loop", "ready: loop busy"),
     (GLYPH[ready_code(Reason.START)] * 2, "ready-start", "starting"),
     (GLYPH[State.WAITING] * 2, "waiting", "waiting"),
     (GLYPH[State.FAILED] * 2, "failed", "failed"),
@@ -131,6 +132,7 @@ def core_key(
 SHORT_WORDS = {
     "running": "run",
     "ready": "ready",
+    "ready-core": "core",
     "ready-loop": "loop",
     "ready-start": "start",
     "waiting": "wait",

@@ -259,7 +259,7 @@ def _why(store: TraceStore, a: Actor) -> str:
     total = sum(causes.values())
     if not total:
         return ""
-    parts = sorted(causes.items(), key=lambda kv: -kv[1])
+    parts = sorted(((k, v) for k, v in causes.items() if v >= total / 200), key=lambda kv: -kv[1])
     return " · ".join(
         f"{Reason(k).name.lower() if k else '?'} {100 * v / total:.0f}%" for k, v in parts[:2]
     )

@@ -19,8 +19,9 @@ from scenarios.kitchen.menu import Scenario
 from scenarios.supervisor.affinity import choose_cpus
 from scenarios.supervisor.interpreter import Interpreter, own_gil_enabled
 from scenarios.supervisor.runner import Run, RunResult
+from scenarios.supervisor.runqueue import RunQueue
 from scenarios.supervisor.traced import Program, TraceRun
-from scenarios.wire import Cue, kitchen_of
+from scenarios.wire import Cue, Kind, kitchen_of
 from tui.formats import disk, recording
 from tui.trace.store import MAX_ACTORS, MAX_EVENTS, TraceStore
 
@@ -58,11 +59,17 @@ def header(
     }
 
 
-def _ended(store: TraceStore) -> Callable[[RunResult], None]:
+def _ended(store: TraceStore, queue: RunQueue | None = None) -> Callable[[RunResult], None]:
     """How a run's end reaches its store: a run stopped from outside has its live lanes run
-    on to the moment it was stopped."""
+    on to the moment it was stopped; with ``queue``, each cook's ready spans learn their
+    cause from the kernel's run-queue delay."""
 
     def ended(result: RunResult) -> None:
+        if queue is not None:
+            queue.stop()
+            queue.join(2)
+            gil = store.header.get("machine", {}).get("gil_enabled", True)
+            store.ready_by_run_queue(queue.readings, gil is not False)
         held = result.outcome != "done" and store.t0
         quiet = result.quiet_since_ns
         store.end_run(
@@ -103,6 +110,7 @@ def start(
     """Start a run that feeds a new store; the caller waits on the run or watches the store."""
     every = {**scenario.params, **params}
     store = TraceStore(header(scenario, every, choose_cpus(cores), python))
+    queue = RunQueue(lambda: _cooks(store))
     run = Run(
         scenario,
         params,
@@ -110,12 +118,19 @@ def start(
         cores=cores,
         timeout=timeout,
         stall_after=stall_after,
-        on_end=_ended(store),
+        on_end=_ended(store, queue),
         on_start=store.start_clock,
         python=python,
     )
+    queue.start()
     run.start()
     return run, store
+
+
+def _cooks(store: TraceStore) -> dict[int, tuple[int, int]]:
+    """Each thread the workers declared, by store index: its (pid, tid) for /proc."""
+    with store.lock:
+        return {a.index: (a.pid, a.tid) for a in store.actors if a.kind == Kind.THREAD and a.tid}
 
 
 def trace_header(program: Program) -> dict[str, Any]:

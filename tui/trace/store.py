@@ -409,6 +409,45 @@ class TraceStore:
         if self._room(self.locks):
             insort(self.locks, (_instant(t), actor, one_line(lock), bool(held)))
 
+    def ready_by_run_queue(self, readings: list[tuple[int, int, int]], gil: bool) -> None:
+        """Each cook's ready spans given their cause from the kernel's run-queue delay, read
+        from Cookline's side: (store index, monotonic ns, delay so far ns) readings.
+
+        The run-queue time between two readings belongs to that stretch's ready time (a cook
+        is never queued while it runs), shared evenly among its ready spans; a span that stood
+        in the run queue for at least half its length lacked a core (``core``), else, in a
+        process with a GIL, it lacked the GIL (``gil``). Spans outside the readings, and a
+        free-threaded build's non-core ready, keep no reason: not measured, not guessed.
+        """
+        by_actor: dict[int, list[tuple[int, int]]] = {}
+        for index, t, delay in readings:
+            by_actor.setdefault(index, []).append((t - self.t0, delay))
+        with self.lock:
+            for index, got in by_actor.items():
+                if len(got) < 2 or not 0 <= index < len(self.actors):
+                    continue
+                a = self.actors[index]
+                n = len(a)
+                if n < 2:
+                    continue
+                at = np.array([t for t, _ in got], dtype=np.float64)
+                queued = np.array([d for _, d in got], dtype=np.float64)
+                ts = np.frombuffer(a.t, dtype=np.int64, count=n)
+                st = np.frombuffer(a.state, dtype=np.int8, count=n)
+                why = np.frombuffer(a.reason, dtype=np.int8, count=n)
+                pick = (st[:-1] == State.READY) & (why[:-1] == 0)
+                pick &= (ts[:-1] >= at[0]) & (ts[1:] <= at[-1])
+                k = np.flatnonzero(pick)
+                if len(k):
+                    lo, hi = ts[k].astype(np.float64), ts[k + 1].astype(np.float64)
+                    waited = _queued_in(lo, hi, at, queued)
+                    core = waited >= 0.5 * (hi - lo)
+                    other = int(Reason.GIL) if gil else 0
+                    why[k] = np.where(core, int(Reason.CORE), other)
+                    a.edits += 1
+                del ts, st, why
+            self.version += 1
+
     def end_run(
         self,
         outcome: str,
@@ -728,3 +767,30 @@ def _instant(t: int) -> int:
     if not 0 <= t <= MAX_T:
         raise StoreError(f"time {t} is outside 0 .. 2**62 ns")
     return t
+
+
+def _ready_before(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """Ready time before each instant of ``x``, of the ready spans ``lo``..``hi`` (in order;
+    ``before``: each span's ready time before it)."""
+    i = np.searchsorted(lo, x, side="right") - 1
+    seen = i >= 0
+    i[~seen] = 0
+    return np.where(seen, before[i] + np.clip(x - lo[i], 0, hi[i] - lo[i]), 0.0)
+
+
+def _queued_in(lo: np.ndarray, hi: np.ndarray, at: np.ndarray, queued: np.ndarray) -> np.ndarray:
+    """Run-queue ns within each ready span: each stretch between two readings gives its
+    queued time to its ready time, a share of it (at most all) to each ready ns."""
+    before = np.concatenate(([0.0], np.cumsum(hi - lo)[:-1]))
+    ready_at = _ready_before(at, lo, hi, before)
+    ready = np.diff(ready_at)
+    share = np.clip(
+        np.divide(np.diff(queued), ready, out=np.zeros_like(ready), where=ready > 0), 0, 1
+    )
+    core_at = np.concatenate(([0.0], np.cumsum(share * ready)))
+
+    def core_before(x: np.ndarray) -> np.ndarray:
+        j = np.clip(np.searchsorted(at, x, side="right") - 1, 0, len(share) - 1)
+        return core_at[j] + share[j] * (_ready_before(x, lo, hi, before) - ready_at[j])
+
+    return core_before(hi) - core_before(lo)  # type: ignore[no-any-return]
