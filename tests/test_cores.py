@@ -54,7 +54,8 @@ def test_sixteen_cooks_under_one_knife_leave_the_cores_half_idle() -> None:
     full = [
         o >= 0 for c in store.cores() for o in raster.core_occupancy(store, c, lo, hi, 100).owners
     ]
-    assert sum(full) / len(full) > 0.6  # the old picture: someone "there" in most cells
+    # the old picture: someone "there" in far more cells than the cores were busy
+    assert sum(full) / len(full) > drawn / len(store.cores()) + 0.1
 
 
 def _hopping(events: int, seed: int) -> TraceStore:

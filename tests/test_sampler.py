@@ -20,15 +20,15 @@ def test_a_thread_on_the_cpu_most_of_the_period_is_running_on_its_core() -> None
 
 
 def test_off_the_cpu_in_a_timed_futex_is_waiting_for_the_gil() -> None:
-    assert _classify(P, 0, "S", 0, FUTEX, True, RUN) == (READY, 0, -1)
+    assert _classify(P, 0, "S", 0, FUTEX, True, RUN) == (READY, int(Reason.GIL), -1)
 
 
 def test_off_the_cpu_in_an_untimed_futex_is_a_lock() -> None:
     assert _classify(P, 0, "S", 0, FUTEX, False, RUN) == (WAIT, int(Reason.LOCK), -1)
 
 
-def test_on_a_run_queue_is_ready_and_sleep_and_sockets_are_waits() -> None:
-    assert _classify(P, 0, "R", 0, -1, False, RUN) == (READY, 0, -1)
+def test_on_a_run_queue_is_ready_for_a_core_and_sleep_and_sockets_are_waits() -> None:
+    assert _classify(P, 0, "R", 0, -1, False, RUN) == (READY, int(Reason.CORE), -1)
     assert _classify(P, 0, "S", 0, 230, False, RUN) == (WAIT, int(Reason.SLEEP), -1)
     assert _classify(P, 0, "S", 0, 45, False, RUN) == (WAIT, int(Reason.IO), -1)
 
