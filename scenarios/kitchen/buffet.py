@@ -6,6 +6,7 @@ import multiprocessing
 from multiprocessing.connection import Connection
 
 from scenarios import probe
+from scenarios.kitchen.names import ja
 from scenarios.kitchen.units import unit_of
 
 # -- buffet -----------------------------------------------------------------------------------
@@ -21,7 +22,7 @@ def _station(dish: str, unit: float) -> None:
 def _kitchen(name: str, dishes: tuple[str, ...], unit: float) -> None:
     probe.cue(
         f"{name} opens: {len(dishes)} cooks, one knife",
-        f"{name}が開店：コック{len(dishes)}人、包丁一本",
+        f"{ja(name)}が開店：コック{len(dishes)}人、包丁一本",
     )
     cooks = [probe.Thread(_station, f"{name} · {d}", (d, unit)) for d in dishes]
     for c in cooks:

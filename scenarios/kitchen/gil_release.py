@@ -14,6 +14,7 @@ import threading
 import time
 
 from scenarios import probe
+from scenarios.kitchen.names import ja
 
 
 def _bells(count: int, ms: float) -> float:
@@ -73,13 +74,13 @@ def run_oven_bell(params: dict[str, float]) -> None:
         " is ready, not running: it must take the knife back, and the chopper keeps it up to"
         " the switch interval",
         f"隣に切るコックがいると{beside[0]:.0f} ms、{ratio:.1f}倍。ベルのたびにコックは"
-        "実行可能（ready）で、まだ実行中ではない：包丁を取り戻さねばならず、"
+        "実行待ちで、まだ実行中ではない：包丁を取り戻さねばならず、"
         "切るコックは切り替え間隔まで包丁を放さない",
     )
 
 
 def _process_food(name: str, rounds: int, buf: bytes) -> None:
-    probe.cue(f"{name} feeds the food processor", f"{name}がフードプロセッサーに入れる")
+    probe.cue(f"{name} feeds the food processor", f"{ja(name)}がフードプロセッサーに入れる")
     for _ in range(rounds):
         hashlib.sha256(buf).digest()  # C code that lets go of the GIL for large buffers
         probe.checkpoint("food processor (hashlib, GIL released)")

@@ -9,6 +9,7 @@ import threading
 from contextlib import suppress
 
 from scenarios import probe
+from scenarios.kitchen.names import ja
 from scenarios.kitchen.units import unit_of
 
 # -- carrots-and-sink -------------------------------------------------------------------------
@@ -19,7 +20,9 @@ def _cook(
 ) -> None:
     with first:
         me = threading.current_thread().name
-        probe.cue(f"{me} takes {first.name} for {work}", f"{me}：{work}のために{first.name}を取る")
+        probe.cue(
+            f"{me} takes {first.name} for {work}", f"{ja(me)}が{ja(first.name)}を取って{ja(work)}"
+        )
         probe.cpu_work(ms, work)
         # both hold their first utensil before either reaches for the second: the trap is set
         with probe.waiting("join", "the other cook"), suppress(threading.BrokenBarrierError):

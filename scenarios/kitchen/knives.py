@@ -6,10 +6,11 @@ import os
 
 from scenarios import probe
 from scenarios.kitchen import expect
+from scenarios.kitchen.names import ja
 
 
 def _chop(name: str, ms: float) -> None:
-    probe.cue(f"{name} starts chopping", f"{name}が切り始める")
+    probe.cue(f"{name} starts chopping", f"{ja(name)}が切り始める")
     probe.cpu_work(ms, "chopping")
 
 

@@ -33,6 +33,8 @@ class Scenario:
     """``module:function`` the worker calls with the parameters."""
     params: dict[str, float] = field(default_factory=dict)
     """Defaults; every scenario also takes ``scale`` (durations × scale)."""
+    lesson_ja: str = ""
+    """The lesson as a Japanese teacher would say it (not word for word)."""
 
 
 class UnknownScenario(KeyError):
@@ -47,7 +49,13 @@ class UnknownScenario(KeyError):
 
 
 def _abc(
-    model: str, title: str, title_ja: str, analogy: str, analogy_ja: str, lesson: str
+    model: str,
+    title: str,
+    title_ja: str,
+    analogy: str,
+    analogy_ja: str,
+    lesson: str,
+    lesson_ja: str,
 ) -> Scenario:
     return Scenario(
         id=f"abc-{model}",
@@ -58,6 +66,7 @@ def _abc(
         model={"async": "asyncio", "sequential": "sync"}.get(model, model),
         bound="io",
         lesson=lesson,
+        lesson_ja=lesson_ja,
         group="Orders A, B, C",
         entry=f"scenarios.kitchen.abc:run_{model}",
         params={"unit": 1.0},
@@ -72,6 +81,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "One cook waits at the oven for order A, then B, then C.",
         "一人のコックがAを待ち、次にB、次にCをオーブンの前で待つ。",
         "Waiting one after another takes the sum: 2 + 3 + 1 = 6 units.",
+        "順番に待てば、待ち時間は足し算になる：2 + 3 + 1 = 6単位。",
     ),
     _abc(
         "async",
@@ -80,6 +90,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "One cook starts all three ovens and serves whichever is done.",
         "一人のコックが三つのオーブンを同時に回し、できた順に出す。",
         "Overlapped waits take as long as the longest: about 3 units.",
+        "待ちを重ねれば、かかるのは一番長い待ちの分だけ：約3単位。",
     ),
     _abc(
         "threads",
@@ -88,6 +99,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "Three cooks each wait at their own oven.",
         "三人のコックがそれぞれ自分のオーブンの前で待つ。",
         "Waiting does not need the knife: threads overlap I/O, about 3 units.",
+        "待つのに包丁はいらない：スレッドでI/O待ちが重なり、約3単位。",
     ),
     _abc(
         "processes",
@@ -96,6 +108,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "Three kitchens each cook one order.",
         "三つのキッチンがそれぞれ一つの注文を作る。",
         "Processes overlap too, at the price of starting a kitchen each.",
+        "プロセスでも待ちは重なる。ただしキッチンを一つ開くごとに手間がかかる。",
     ),
     Scenario(
         id="one-knife",
@@ -106,6 +119,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="threads",
         bound="cpu",
         lesson="CPU-bound threads take turns: parallelism stays near 1 whatever the cores.",
+        lesson_ja="CPUバウンドのスレッドは順番に切るしかない：コアがいくつあっても並列度は1前後。",
         group="The GIL",
         entry="scenarios.kitchen.knives:run_one_knife",
         params={"cooks": 3, "work_ms": 1000},
@@ -122,6 +136,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             "CPU-bound processes run side by side: parallelism near the kitchens or the cores,"
             " whichever is fewer."
         ),
+        lesson_ja="CPUバウンドのプロセスは横に並んで走る：並列度はキッチンの数とコアの数の、少ない方に近づく。",
         group="Processes",
         entry="scenarios.kitchen.knives:run_two_kitchens",
         params={"cooks": 2, "work_ms": 1000},
@@ -135,6 +150,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="asyncio",
         bound="mixed",
         lesson="Awaiting the microwave frees the cook: the salad is ready sooner.",
+        lesson_ja="レンジをawaitすればコックの手が空く：サラダが早くできる。",
         group="asyncio",
         entry="scenarios.kitchen.potato_salad:run_async",
         params={"unit": 1.0},
@@ -148,6 +164,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="sync",
         bound="mixed",
         lesson="Without tasks the waiting adds up: the same salad takes longer.",
+        lesson_ja="タスクがなければ待ち時間は積み重なる：同じサラダでも時間がかかる。",
         group="asyncio",
         entry="scenarios.kitchen.potato_salad:run_sequential",
         params={"unit": 1.0},
@@ -161,6 +178,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="asyncio",
         bound="io",
         lesson="run_until_complete twice takes two units; two tasks take one, in any await order.",
+        lesson_ja="run_until_completeを二回なら2単位、タスク二つなら1単位。どちらを先にawaitしても同じ。",
         group="asyncio",
         entry="scenarios.kitchen.tasks:run_sequential_vs_tasks",
         params={"unit": 0.5},
@@ -174,6 +192,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="asyncio",
         bound="io",
         lesson="A blocking call in a coroutine holds the loop: every other coroutine wakes late.",
+        lesson_ja="コルーチンの中のブロッキング呼び出しはループを止める：ほかのコルーチンはみな起きるのが遅れる。",
         group="asyncio",
         entry="scenarios.kitchen.tasks:run_slow_print",
         params={"unit": 1.0},
@@ -187,6 +206,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="asyncio",
         bound="io",
         lesson="asyncio.to_thread moves the blocking call off the loop: the others stay on time.",
+        lesson_ja="asyncio.to_threadでブロッキング呼び出しをループの外へ：ほかは時間どおりに動く。",
         group="asyncio",
         entry="scenarios.kitchen.tasks:run_slow_print_fixed",
         params={"unit": 1.0},
@@ -200,6 +220,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="asyncio",
         bound="cpu",
         lesson="CPU-bound coroutines run one after another and the loop cannot answer meanwhile.",
+        lesson_ja="CPUバウンドのコルーチンは一つずつしか動かず、その間ループは何にも応えられない。",
         group="asyncio",
         entry="scenarios.kitchen.tasks:run_cpu_in_asyncio",
         params={"unit": 1.0, "dishes": 3},
@@ -213,6 +234,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="mixed",
         bound="cpu",
         lesson="run_in_executor with a ProcessPoolExecutor: parallel chopping, a responsive loop.",
+        lesson_ja="ProcessPoolExecutorでrun_in_executor：切る作業は並列に、ループはすぐ応える。",
         group="asyncio",
         entry="scenarios.kitchen.tasks:run_offload_to_processes",
         params={"unit": 1.0, "dishes": 3},
@@ -226,6 +248,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="mixed",
         bound="mixed",
         lesson="Thread pools suit waiting work, process pools CPU work; workers are reused.",
+        lesson_ja="待つ仕事にはスレッドプール、CPUの仕事にはプロセスプール。ワーカーは使い回される。",
         group="Pools and kitchens",
         entry="scenarios.kitchen.pools:run_pools",
         params={"unit": 1.0},
@@ -239,6 +262,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="mixed",
         bound="mixed",
         lesson="Kitchens chop in parallel; inside a kitchen cooks take turns with the knife.",
+        lesson_ja="キッチン同士は並列に切る。一つのキッチンの中では、コックが包丁を順番に使う。",
         group="Pools and kitchens",
         entry="scenarios.kitchen.buffet:run_buffet",
         params={"unit": 1.0},
@@ -252,6 +276,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="processes",
         bound="mixed",
         lesson="Processes share no memory: they talk through a pipe, and waiting on it shows.",
+        lesson_ja="プロセスはメモリを共有しない：パイプでやり取りし、その待ちがレーンに見える。",
         group="Pools and kitchens",
         entry="scenarios.kitchen.buffet:run_pass_the_plate",
         params={"unit": 1.0, "plates": 6},
@@ -268,6 +293,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             "A bounded queue.Queue is backpressure: a producer faster than its consumers waits"
             " at the full belt (waiting, queue) instead of piling up work."
         ),
+        lesson_ja="上限付きのqueue.Queueは背圧になる：作る側が速すぎても仕事は積み上がらず、満杯のベルトの前で待つ（待機中、キュー）。",
         group="Pools and kitchens",
         entry="scenarios.kitchen.conveyor:run_conveyor",
         params={"unit": 1.0, "orders": 12, "cooks": 2},
@@ -284,6 +310,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             "asyncio.Queue(maxsize) holds the order taker back; asyncio.Semaphore limits how"
             " many orders cook at once, however many cook tasks there are."
         ),
+        lesson_ja="asyncio.Queue(maxsize)が注文係を引き止め、asyncio.Semaphoreは、コックのタスクがいくつあっても同時に調理する注文の数を抑える。",
         group="Pools and kitchens",
         entry="scenarios.kitchen.conveyor:run_conveyor_async",
         params={"unit": 1.0, "orders": 12, "cooks": 4, "burners": 2},
@@ -300,6 +327,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             "new, ready, running, waiting, done: the same five states for a thread and a task;"
             " a process is new, ready, then alive while its threads take them, then done."
         ),
+        lesson_ja="生成、実行待ち、実行中、待機中、終了：スレッドもタスクも同じ五つの状態をたどる。プロセスは生成と実行待ちのあと、スレッドが働く間は生きていて、最後に終了する。",
         group="Processes",
         entry="scenarios.kitchen.lifecycle:run_life_of_a_process",
         params={"unit": 1.0},
@@ -313,6 +341,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="mixed",
         bound="cpu",
         lesson="Only several cores give parallelism, and only processes use them for Python work.",
+        lesson_ja="並列になるのはコアが複数あるときだけ。しかもPythonで書いた仕事でそれを使えるのはプロセスだけ。",
         group="Processes",
         entry="scenarios.kitchen.verdict:run_table_row",
         params={"unit": 1.0, "processes": 2, "threads": 2},
@@ -326,6 +355,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="threads",
         bound="cpu",
         lesson="More threads do not make CPU work faster: they add switches.",
+        lesson_ja="スレッドを増やしてもCPUの仕事は速くならない：切り替えが増えるだけ。",
         group="The GIL",
         entry="scenarios.kitchen.verdict:run_many_cooks",
         params={"unit": 1.0, "cooks": 16},
@@ -342,6 +372,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             "Waiting needs no GIL, but waking does: short waits beside CPU work take several"
             " times longer, each bell followed by ready."
         ),
+        lesson_ja="待つのにGILはいらないが、起きるにはいる：CPUの仕事の隣では短い待ちが何倍にも延び、ベルのたびに実行待ちが続く。",
         group="The GIL",
         entry="scenarios.kitchen.gil_release:run_oven_bell",
         params={"bells": 50, "bell_ms": 1.0},
@@ -358,6 +389,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             "CPU work in C that releases the GIL (hashlib on large buffers) runs in parallel"
             " threads of one process."
         ),
+        lesson_ja="GILを手放すCのCPU処理（大きなバッファのhashlib）なら、一つのプロセスのスレッドが並列に走る。",
         group="The GIL",
         entry="scenarios.kitchen.gil_release:run_food_processor",
         params={"cooks": 2, "work_ms": 600},
@@ -371,6 +403,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="threads",
         bound="cpu",
         lesson="Two locks taken in opposite orders: both wait forever; Cookline calls it, stops.",
+        lesson_ja="二つのロックを逆の順番で取ると、二人とも永遠に待つ：Cooklineがそれを見つけて止める。",
         group="Hazards",
         entry="scenarios.kitchen.hazards:run_carrots_and_sink",
         params={"unit": 1.0},
@@ -384,6 +417,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="threads",
         bound="cpu",
         lesson="One lock order for everyone: someone waits a little, nobody waits forever.",
+        lesson_ja="全員がロックを同じ順番で取る：少し待つ人はいても、永遠に待つ人はいない。",
         group="Hazards",
         entry="scenarios.kitchen.hazards:run_carrots_and_sink_fixed",
         params={"unit": 1.0},
@@ -400,6 +434,10 @@ SCENARIOS: tuple[Scenario, ...] = (
             "Read-modify-write without a lock loses updates, GIL or not: every run at a 1 µs"
             " switch interval, only sometimes at the default 5 ms (three trials shown beside)."
         ),
+        lesson_ja=(
+            "ロックなしで読んで・足して・書き戻すと、GILがあっても更新が消える："
+            "切り替え間隔1 µsなら毎回、既定の5 msではときどき（横に三回の試行）。"
+        ),
         group="Hazards",
         entry="scenarios.kitchen.hazards:run_frying_pan",
         params={"portions": 200_000},
@@ -413,6 +451,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="threads",
         bound="cpu",
         lesson="With a lock around read-modify-write, every portion is counted.",
+        lesson_ja="読んで・足して・書き戻す間をロックで囲めば、一人前も数え漏れない。",
         group="Hazards",
         entry="scenarios.kitchen.hazards:run_frying_pan_locked",
         params={"portions": 200_000},
@@ -426,6 +465,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="mixed",
         bound="io",
         lesson="Slow requests over loopback HTTP: one event loop serves the rush with one worker.",
+        lesson_ja="ループバックのHTTPで遅いリクエスト：イベントループなら一つのワーカーでラッシュをさばける。",
         group="Servers",
         entry="scenarios.kitchen.counter:run_rush_at_the_counter",
         params={"unit": 1.0, "requests": 16, "sync_workers": 2},
@@ -434,12 +474,13 @@ SCENARIOS: tuple[Scenario, ...] = (
         Scenario(
             id=f"{bound}-{model}",
             title=f"The verdict: {what} with {model}",
-            title_ja=f"判定：{what_ja}を{model}で",
+            title_ja=f"判定：{what_ja}を{model_ja}で",
             analogy=f"The same {what} done {how}.",
             analogy_ja=f"同じ{what_ja}を{how_ja}。",
             model="sync" if model == "sequential" else model,
             bound=bound,
             lesson=f"`cookline compare {bound}` runs it beside the other models.",
+            lesson_ja=f"`cookline compare {bound}` でほかのモデルと並べて走らせる。",
             group="The verdict",
             entry=f"scenarios.kitchen.verdict:run_{bound}_{model}",
             params={"unit": 1.0},
@@ -448,11 +489,21 @@ SCENARIOS: tuple[Scenario, ...] = (
             ("cpu", "chopping (CPU-bound)", "切る作業（CPUバウンド）"),
             ("io", "oven waiting (I/O-bound)", "オーブン待ち（I/Oバウンド）"),
         )
-        for model, how, how_ja in (
-            ("sequential", "by one cook, one dish after another", "一人のコックが一品ずつ"),
-            ("asyncio", "by one cook switching dishes", "一人のコックが料理を切り替えて"),
-            ("threads", "by a cook per dish in one kitchen", "一つのキッチンで一品に一人ずつ"),
-            ("processes", "by a kitchen per dish", "一品に一つのキッチンで"),
+        for model, model_ja, how, how_ja in (
+            ("sequential", "逐次", "by one cook, one dish after another", "一人のコックが一品ずつ"),
+            (
+                "asyncio",
+                "asyncio",
+                "by one cook switching dishes",
+                "一人のコックが料理を切り替えて",
+            ),
+            (
+                "threads",
+                "スレッド",
+                "by a cook per dish in one kitchen",
+                "一つのキッチンで一品に一人ずつ",
+            ),
+            ("processes", "プロセス", "by a kitchen per dish", "一品に一つのキッチンで"),
         )
     ),
     Scenario(
@@ -464,6 +515,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="threads",
         bound="cpu",
         lesson="A failure is shown where it happened, with its error.",
+        lesson_ja="失敗は起きた場所に、そのエラーと一緒に表示される。",
         group="Drills",
         entry="scenarios.kitchen.drills:run_burnt_dish",
         params={"work_ms": 300},
@@ -477,12 +529,26 @@ SCENARIOS: tuple[Scenario, ...] = (
         model="sync",
         bound="cpu",
         lesson="A silent hang is called a stall and the kitchen is stopped.",
+        lesson_ja="黙ったまま止まれば停止と判定し、キッチンを止める。",
         group="Drills",
         entry="scenarios.kitchen.drills:run_frozen_cook",
     ),
 )
 
 BY_ID = {s.id: s for s in SCENARIOS}
+
+GROUPS_JA = {
+    "Orders A, B, C": "注文A・B・C",
+    "The GIL": "GIL：一本の包丁",
+    "Processes": "プロセス：キッチン",
+    "asyncio": "asyncio：一人のコック",
+    "Pools and kitchens": "プールとキッチン",
+    "Hazards": "事故",
+    "Servers": "サーバー",
+    "The verdict": "判定",
+    "Drills": "訓練",
+}
+"""The tour's chapters, as the Japanese tour heads them."""
 
 
 def get(scenario_id: str) -> Scenario:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Coroutine
 
 from scenarios import probe
+from scenarios.kitchen.names import ja
 from scenarios.kitchen.units import unit_of
 from scenarios.probe import pool
 
@@ -19,7 +20,7 @@ from scenarios.probe import pool
 
 
 async def _dish(name: str, seconds: float) -> None:
-    probe.cue(f"{name}: into the oven", f"{name}：オーブンへ")
+    probe.cue(f"{name}: into the oven", f"{ja(name)}：オーブンへ")
     await asyncio.sleep(seconds)
 
 
