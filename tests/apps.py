@@ -19,8 +19,8 @@ def replay_app(name: str, lang: str = "en") -> CooklineApp:
     )
 
 
-def tour_app() -> CooklineApp:
-    return CooklineApp(clock=lambda: CLOCK, load=lambda: list(LOAD))
+def tour_app(lang: str = "en") -> CooklineApp:
+    return CooklineApp(clock=lambda: CLOCK, load=lambda: list(LOAD), lang=lang)
 
 
 def deck_app(talk: Deck) -> CooklineApp:

@@ -83,3 +83,14 @@ def test_cores_view_of_one_knife(snap_compare: SnapCompare) -> None:
     """Under one knife the two cores are each busy part of a cell (a cell's height is its
     busy share) and the key under them says which colour is which cook."""
     assert snap_compare(replay_app("one-knife"), press=["c"], terminal_size=(120, 30))
+
+
+def test_japanese_screen(snap_compare: SnapCompare) -> None:
+    """`--lang ja`: the failed cook's banner, the lanes' names, the legend, the figures and
+    the key bar in Japanese; ids, Python names and units as typed."""
+    assert snap_compare(replay_app("burnt-dish", lang="ja"), terminal_size=(120, 30))
+
+
+def test_japanese_tour(snap_compare: SnapCompare) -> None:
+    """The tour in Japanese: its chapters, titles, lesson and parameters."""
+    assert snap_compare(tour_app(lang="ja"), terminal_size=(120, 34))

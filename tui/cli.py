@@ -342,19 +342,22 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from scenarios.kitchen.menu import SCENARIOS
+    from tui.report.words import say
 
-    ja = args.lang == "ja"
+    lang = args.lang
+    ja = lang == "ja"
     if args.params is not None:
         return _list_params(args, _scenario(args.params), ja)
     table = Table(title="キッチン" if ja else "The kitchen", title_justify="left")
     # an id is a word to copy: never split; the prose columns wrap at word boundaries
     table.add_column("id", no_wrap=True)
-    table.add_column("title", overflow="fold", ratio=2)
-    table.add_column("model", no_wrap=True)
-    table.add_column("bound", no_wrap=True)
-    table.add_column("lesson", overflow="fold", ratio=3)
+    table.add_column(say("title", lang), overflow="fold", ratio=2)
+    table.add_column(say("model", lang), no_wrap=True)
+    table.add_column(say("bound", lang), no_wrap=True)
+    table.add_column(say("lesson", lang), overflow="fold", ratio=3)
     for s in SCENARIOS:
-        table.add_row(s.id, s.title_ja if ja else s.title, s.model, s.bound, s.lesson)
+        title, lesson = (s.title_ja, s.lesson_ja) if ja else (s.title, s.lesson)
+        table.add_row(s.id, title, say(s.model, lang), say(s.bound, lang), lesson)
     _console(args).print(table)
     return 0
 
@@ -392,15 +395,17 @@ def _list_params(args: argparse.Namespace, scenario: Scenario, ja: bool) -> int:
     from rich.table import Table
 
     from scenarios.kitchen.params import declared
+    from tui.report.words import say
 
     table = Table(title=f"{scenario.id}: {scenario.title_ja if ja else scenario.title}")
+    lang = "ja" if ja else "en"
     for col in ("name", "type", "default", "bounds"):
-        table.add_column(col, no_wrap=True)
-    table.add_column("meaning", overflow="fold")
+        table.add_column(say(col, lang), no_wrap=True)
+    table.add_column(say("meaning", lang), overflow="fold")
     for p, default in declared(scenario):
         shown = f"{int(default):,}" if p.kind is int else f"{default:g}"
         table.add_row(p.name, p.kind.__name__, shown, p.bounds(), p.meaning_ja if ja else p.meaning)
-    table.add_row("scale", "float", "1", "above 0 – 1000", "durations × scale (--scale)")
+    table.add_row("scale", "float", "1", "above 0 – 1000", say("durations × scale (--scale)", lang))
     _console(args).print(table)
     print(f"cookline run {scenario.id} --set NAME=VALUE …")
     return 0

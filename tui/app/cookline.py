@@ -47,7 +47,10 @@ class ScenarioCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(text), partial(app.run_scenario, s.id), help=s.lesson
+                    score,
+                    matcher.highlight(text),
+                    partial(app.run_scenario, s.id),
+                    help=s.lesson_ja if ja else s.lesson,
                 )
 
 

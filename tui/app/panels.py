@@ -14,12 +14,14 @@ from rich.console import Console
 from rich.text import Text
 
 from scenarios.wire import Kind, Reason, State
-from tui.report import glyphs, headless
-from tui.report.headless import seconds
+from tui.report import glyphs, headless, words
+from tui.report.headless import hang, seconds
+from tui.report.words import said, say
 from tui.trace import raster
 from tui.trace.lanes import Lane
 from tui.trace.store import TraceStore
 from tui.trace.summary import summarise
+from tui.trace.text import pad
 from tui.trace.timeline import Timeline
 
 NO_CURSOR = "cursor: n / p or click"
@@ -59,27 +61,32 @@ def header(
     machine; the state always shows."""
     h = store.header
     m = h.get("machine", {})
-    ja = at.lang == "ja"
-    shown_caption = caption[1] if ja and caption[1] else caption[0]
-    title = "" if shown_caption else h.get("title_ja" if ja else "title", "") or h.get("title", "")
+    lang = at.lang
+    shown_caption = caption[1] if lang == "ja" and caption[1] else caption[0]
+    title = "" if shown_caption else words.title(h, lang)
     elapsed = seconds(max(0, at.now - store.bounds()[0]))
     at_end = not timeline.playing and timeline.position >= store.bounds()[1]
     if h.get("runs") and at_end:  # stacked runs, all shown: no replay to speak of
-        state = f"COMPARISON of {len(h['runs'])} runs"
+        state = said(lang, "COMPARISON of {} runs", len(h["runs"]))
     elif at.live:
-        state = "LIVE" if at.growing else "ENDED"
+        state = say("LIVE" if at.growing else "ENDED", lang)
         if at.growing and not timeline.follow:
-            state = "LIVE view frozen"
+            state = say("LIVE view frozen", lang)
         state += f" {elapsed}"
     else:
-        paused = "" if timeline.playing else " paused"
-        state = f"REPLAY {timeline.speed:g}×{paused} {elapsed}"
+        paused = "" if timeline.playing else say(" paused", lang)
+        state = said(lang, "REPLAY {}×{} {}", f"{timeline.speed:g}", paused, elapsed)
         if h.get("runs"):
-            state = f"COMPARISON of {len(h['runs'])} runs · {state}"
+            state = f"{said(lang, 'COMPARISON of {} runs', len(h['runs']))} · {state}"
     gil = m.get("gil_enabled")
-    machine = (
-        f" │ Py {m.get('python', '?')} · GIL {'on' if gil else 'off' if gil is not None else '?'}"
-        f" · {m.get('cpus_used', '?')}/{m.get('cores', '?')} cores │ {view}"
+    machine = said(
+        lang,
+        " │ Py {} · GIL {} · {}/{} cores │ {}",
+        m.get("python", "?"),
+        say("on" if gil else "off", lang) if gil is not None else "?",
+        m.get("cpus_used", "?"),
+        m.get("cores", "?"),
+        say(view, lang),
     )
     short = " · ".join(shown_caption.split(" · ")[1:]) or shown_caption  # the step, no deck
     stages = (
@@ -116,39 +123,46 @@ def stats(
 ) -> Text:
     """The measured figures as they stood at the clock shown. ``moving``: the clock moves
     (live, or a replay playing), so the peak -- a sweep of every span -- waits until it stops."""
+    lang = at.lang
     if store.header.get("runs"):
-        return Text.assemble(headless.stacked_note(), "\n", ("events ", "dim"), f"{store.events:,}")
+        return Text.assemble(
+            headless.stacked_note(lang),
+            "\n",
+            (say("events", lang) + " ", "dim"),
+            f"{store.events:,}",
+        )
     upto = at.horizon
     s = summarise(store, peak=not moving, cores=False, until=upto)
     events = store.events if upto is None else store.events_until(upto)
     t = Text()
-    t.append("wall ", style="dim")
-    t.append(f"{seconds(s.wall)}\n", style="bold")
-    t.append("CPU  ", style="dim")
-    t.append(f"{seconds(s.cpu)}\n", style="bold")
-    t.append("parallelism ", style="dim")
-    t.append(f"{s.parallelism:.2f}\n", style="bold")
-    t.append("most at once ", style="dim")
-    t.append(f"{s.max_running if not moving else '…'}\n", style="bold")
-    t.append("events ", style="dim")
+    for word, value in (
+        ("wall", seconds(s.wall)),
+        ("CPU ", seconds(s.cpu)),  # under "wall", aligned
+        ("parallelism", f"{s.parallelism:.2f}"),
+        ("most at once", str(s.max_running) if not moving else "…"),
+    ):
+        t.append(f"{say(word, lang)} ", style="dim")
+        t.append(f"{value}\n", style="bold")
+    t.append(f"{say('events', lang)} ", style="dim")
     t.append(f"{events:,}", style="bold")
     if saved:
-        t.append(f"\nrecorded to {saved}", style="dim")
+        t.append("\n" + said(lang, "recorded to {}", saved), style="dim")
     if at.growing:
-        t.append(f"\n{events_rate:,.0f} events/s · lag {seconds(store.lag)}", style="dim")
+        rate = said(lang, "{} events/s · lag {}", f"{events_rate:,.0f}", seconds(store.lag))
+        t.append("\n" + rate, style="dim")
     return t
 
 
-def meters(load: Sequence[float], live: bool = True) -> Text:
+def meters(load: Sequence[float], live: bool = True, lang: str = "en") -> Text:
     """The whole machine's load per core: a busy laptop shows as such beside the chart. A
     replay's is this machine's now, not the recorded run's, and says so; none read (a
     picture made from a recording), nothing shown."""
     if not load:
         return Text()
-    t = Text("machine load\n" if live else "this machine now\n", style="dim")
+    t = Text(say("machine load" if live else "this machine now", lang) + "\n", style="dim")
     for i, pct in enumerate(load):
         filled = round(pct / 10)
-        t.append(f"cpu{i} ", style="dim")
+        t.append(said(lang, "cpu{}", i) + " ", style="dim")
         t.append("█" * filled, style="green" if pct < 80 else "red")
         t.append("░" * (10 - filled), style="dim")
         t.append(f" {pct:3.0f}%\n")
@@ -161,34 +175,39 @@ def readout(
     cursor: int | None,
     selected: int | None,
     horizon: int | None,
+    lang: str = "en",
 ) -> Text:
     """Each lane's state at the cursor, in the chart's own colours (a replay's future: …)."""
     if cursor is None:
-        return Text(NO_CURSOR, style="dim")
+        return Text(say(NO_CURSOR, lang), style="dim")
+    h = store.header
     t = Text(no_wrap=True, overflow="ellipsis")
-    t.append(f"cursor {seconds(cursor - store.bounds()[0])}\n", style="bold")
+    t.append(said(lang, "cursor {}", seconds(cursor - store.bounds()[0])) + "\n", style="bold")
     for i, lane in enumerate(lanes[:14]):
         mark = "▶" if selected == i else " "
-        name = glyphs.cut(lane.title, 12).ljust(12)
+        name = pad(glyphs.cut(words.lane_title(h, lane, lang), 12), 12)
         if horizon is not None and cursor > horizon:  # a replay's future is not told either
             t.append(f"{mark}{name} …\n", style="dim")
             continue
         if lane.actor is None:
             assert lane.core is not None
             owner = raster.core_occupancy(store, lane.core, cursor, cursor + 1, 1).owners[0]
-            who = store.actors[owner].name if owner >= 0 else "idle"
+            who = words.name(h, store.actors[owner].name, lang) if owner >= 0 else say("idle", lang)
             t.append(f"{mark}{name} {who}\n")
             continue
         span = store.state_at(store.actors[lane.actor], cursor)
         if span is None:
             t.append(f"{mark}{name} —\n", style="dim")
             continue
-        word = State(span.state).name.lower()
+        word = say(State(span.state).name.lower(), lang)
         if span.state in (State.WAITING, State.READY) and span.reason:
-            word += f" ({Reason(span.reason).name.lower()})"
-        extra = f" core {span.core}" if span.core >= 0 and span.state == State.RUNNING else ""
+            why = say(Reason(span.reason).name.lower(), lang)
+            word += f"（{why}）" if lang == "ja" else f" ({why})"
+        running = span.core >= 0 and span.state == State.RUNNING
+        extra = " " + said(lang, "core {}", span.core) if running else ""
         if span.label:
-            extra += f" “{span.label}”"
+            label = words.name(h, span.label, lang)
+            extra += f" 「{label}」" if lang == "ja" else f" “{label}”"
         t.append(f"{mark}{name} ", style="bold" if mark == "▶" else "")
         look = glyphs.STYLE.get(glyphs.LOOK.get(span.state, ""), "")
         t.append(f"{word}{extra}\n", style=look)
@@ -202,12 +221,16 @@ def narration(store: TraceStore, at: Moment, console: Console, width: int, room:
     shown = store.story([c for c in store.cues if c[0] <= at.now])[-6:]
     title = "program output" if store.header.get("scenario") == "trace" else "narration"
     while True:
-        t = Text(f"{title}\n", style="dim")
+        t = Text(f"{say(title, at.lang)}\n", style="dim")
         for k, (ct, _, en, ja) in enumerate(shown):
             text = ja if at.lang == "ja" and ja else en
             style = "bold" if k == len(shown) - 1 else "dim"
-            t.append(f"{seconds(ct - lo):>7} ", style="dim")
-            t.append(f"{text}\n", style=style)
+            head = Text(f"{seconds(ct - lo):>7} ", style="dim")
+            if at.lang == "ja":  # a Japanese sentence has no spaces to wrap at: fold it here
+                t.append_text(hang(head, Text(text, style=style), max(1, width)))
+            else:
+                t.append_text(head)
+                t.append(f"{text}\n", style=style)
         if len(shown) <= 1 or len(t.wrap(console, max(1, width))) <= room:
             return t
         shown = shown[1:]
@@ -218,17 +241,19 @@ def banner(store: TraceStore, at: Moment) -> Text | None:
     last line (the exception a cook raised), wrapped, never cut. None: nothing went wrong."""
     end = store.end
     horizon = at.horizon
+    lang, h = at.lang, store.header
     errors = [
-        (store.actors[a].name, text.strip().splitlines()[-1])
+        (words.name(h, store.actors[a].name, lang), text.strip().splitlines()[-1])
         for t, a, text in store.errors
         if text.strip() and (horizon is None or t <= horizon)
     ]
     lines: list[str] = []
     ended = bool(end) and (at.live or at.now >= store.bounds()[1])
     if ended and end.get("outcome") not in (None, "done"):
-        lines.append(f"× {end['outcome']}: {end.get('message', '')}")
+        what = say(str(end["outcome"]), lang)
+        lines.append(said(lang, "× {}: {}", what, words.ending(h, end.get("message", ""), lang)))
     failed = [
-        a.name
+        words.name(h, a.name, lang)
         for a in store.actors
         if len(a)
         and a.kind == Kind.THREAD
@@ -236,12 +261,12 @@ def banner(store: TraceStore, at: Moment) -> Text | None:
         and a.state[i] == State.FAILED
     ]
     if failed and not lines:
-        lines.append(f"× failed: {', '.join(failed)}")
+        lines.append(said(lang, "× failed: {}", ("、" if lang == "ja" else ", ").join(failed)))
     if not lines:
         return None
     seen: set[str] = set()
     for who, last in errors[:3]:
         if last not in seen and last not in lines[0]:
             seen.add(last)
-            lines.append(f"  {who}: {last}")
+            lines.append(f"  {who}{'：' if lang == 'ja' else ': '}{last}")
     return Text("\n".join(lines), style="bold")

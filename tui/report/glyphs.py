@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 
+from rich.cells import cell_len
+
 from scenarios.wire import Reason, State
+from tui.report.words import said, say
 from tui.trace.raster import READY_BY
 from tui.trace.text import cut as cut  # the chart, the headless view and the readout use it
 
@@ -111,18 +114,18 @@ KEY_LINES = 3
 
 
 def core_key(
-    names: list[tuple[int, str]], width: int, indent: int = 2
+    names: list[tuple[int, str]], width: int, indent: int = 2, lang: str = "en"
 ) -> list[list[tuple[str, str, str]]]:
     """The cores view's legend: what a cell's height means, then each thread drawn, in its
     colour (look ``@INDEX``), wrapped between items; past :data:`KEY_LINES` lines the rest is
     counted, not listed."""
-    items = [(BUSY[2] + BUSY[5] + BUSY[8], "", BUSY_WORDS)]
+    items = [(BUSY[2] + BUSY[5] + BUSY[8], "", say(BUSY_WORDS, lang))]
     items += [(BUSY[8] * 2, f"@{index}", name) for index, name in names]
     lines = _wrap(tuple(items), width, indent)
     if len(lines) <= KEY_LINES:
         return lines
     for keep in range(len(items) - 1, 0, -1):
-        more = f"+{len(items) - keep} more"
+        more = said(lang, "+{} more", len(items) - keep)
         lines = _wrap((*items[:keep], ("", "", more)), width, indent)
         if len(lines) <= KEY_LINES:
             return lines
@@ -143,12 +146,12 @@ SHORT_WORDS = {
 LEGEND_GAP = 3
 
 
-def legend_lines(width: int, indent: int = 2) -> list[list[tuple[str, str, str]]]:
+def legend_lines(width: int, indent: int = 2, lang: str = "en") -> list[list[tuple[str, str, str]]]:
     """The legend's items, wrapped between items (never inside one) to fit ``width``; short
     words where the full ones need two lines or more, so a small terminal keeps its lanes."""
-    lines = _wrap(LEGEND, width, indent)
+    lines = _wrap(tuple((g, look, say(w, lang)) for g, look, w in LEGEND), width, indent)
     if len(lines) > 1:
-        short = tuple((g, look, SHORT_WORDS.get(look, w)) for g, look, w in LEGEND)
+        short = tuple((g, look, say(SHORT_WORDS.get(look, w), lang)) for g, look, w in LEGEND)
         lines = _wrap(short, width, indent)
     return lines
 
@@ -159,7 +162,7 @@ def _wrap(
     lines: list[list[tuple[str, str, str]]] = [[]]
     used = indent
     for item in items:
-        size = len(item[0]) + 1 + len(item[2])
+        size = cell_len(item[0]) + 1 + cell_len(item[2])
         if lines[-1] and used + LEGEND_GAP + size > width:
             lines.append([])
             used = indent

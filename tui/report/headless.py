@@ -6,17 +6,22 @@ For CI, docs and pipes: it fits the terminal's width, and piped output carries n
 
 from __future__ import annotations
 
+import io
+
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from scenarios.wire import Kind, Reason, State
-from tui.report import glyphs
+from tui.report import glyphs, words
 from tui.report.glyphs import GLYPH
+from tui.report.words import ending, lane_title, name, said, say
 from tui.trace import raster
 from tui.trace.lanes import MAX_INDENT, Lane, empty_note, lanes_for
 from tui.trace.store import Actor, TraceStore
 from tui.trace.summary import Summary, ready_causes, summarise
+from tui.trace.text import pad
 
 GLYPHS = {st: (GLYPH[st], glyphs.STYLE[look]) for st, look in glyphs.LOOK.items()}
 GLYPHS[-1] = (GLYPH[-1], "")
@@ -91,26 +96,33 @@ def _indent(depth: int) -> str:
     return "  " * min(depth, MAX_INDENT)
 
 
-def more_lanes(store: TraceStore) -> Text | None:
+def more_lanes(store: TraceStore, lang: str = "en") -> Text | None:
     """The line under a cut Gantt: how many lanes were left out."""
     left = len(store.actors) - MAX_LANES
     if left <= 0:
         return None
     return Text(
-        f"… {left:,} more lanes not printed (the first {MAX_LANES:,} in tree order;"
-        " the app shows every lane)",
+        said(
+            lang,
+            "… {:,} more lanes not printed (the first {:,} in tree order;"
+            " the app shows every lane)",
+            left,
+            MAX_LANES,
+        ),
         style="dim",
     )
 
 
-def gantt(store: TraceStore, width: int, view: str | None = None) -> RenderableType:
+def gantt(
+    store: TraceStore, width: int, view: str | None = None, lang: str = "en"
+) -> RenderableType:
     """The lanes over the whole run: every actor in tree order, or one of the app's views."""
     start, end = store.bounds()
-    rows, names, name_w, cells = _layout(store, width, view)
+    rows, titles, name_w, cells = _layout(store, width, view, lang)
     out = Text()
-    for row, name in zip(rows, names, strict=True):
-        label = glyphs.cut(name, name_w)
-        out.append(label.ljust(name_w) + " │", style="bold" if row.heading else "")
+    for row, title in zip(rows, titles, strict=True):
+        label = glyphs.cut(title, name_w)
+        out.append(pad(label, name_w) + " │", style="bold" if row.heading else "")
         if row.core is not None:
             out.append_text(core_lane(store, row.core, start, end, cells))
         else:
@@ -118,9 +130,9 @@ def gantt(store: TraceStore, width: int, view: str | None = None) -> RenderableT
             out.append_text(lane(store, row.actor, start, end, cells))
         out.append("\n")
     if not rows:
-        out.append(empty_note(store, view or "threads") + "\n", style="dim")
+        out.append(say(empty_note(store, view or "threads"), lang) + "\n", style="dim")
     out.append_text(axis(start, end, cells, name_w + 2, start))
-    more = more_lanes(store) if view is None else None
+    more = more_lanes(store, lang) if view is None else None
     if more is not None:
         out.append("\n")
         out.append_text(more)
@@ -132,17 +144,17 @@ ICON = {Kind.PROCESS: "▣", Kind.THREAD: "•", Kind.TASK: "◦"}
 
 
 def _layout(
-    store: TraceStore, width: int, view: str | None
+    store: TraceStore, width: int, view: str | None, lang: str = "en"
 ) -> tuple[list[Lane], list[str], int, int]:
     """The rows, their names, the name column's width and the cells: the lanes and the
     cores view's key read the same."""
     rows = _lanes(store, view)
-    names = []
+    titles = []
     for row in rows:
         icon = "▤" if row.actor is None else ICON[store.actors[row.actor].kind]
-        names.append(f"{_indent(row.depth)}{icon} {row.title}")
-    name_w = min(max((len(n) for n in names), default=8), max(12, width // 3))
-    return rows, names, name_w, max(10, width - name_w - 2)
+        titles.append(f"{_indent(row.depth)}{icon} {lane_title(store.header, row, lang)}")
+    name_w = min(max((cell_len(n) for n in titles), default=8), max(12, width // 3))
+    return rows, titles, name_w, max(10, width - name_w - 2)
 
 
 def _lanes(store: TraceStore, view: str | None) -> list[Lane]:
@@ -171,12 +183,67 @@ def core_lane(
     return text
 
 
-def drawn_on_cores(store: TraceStore, start: int, end: int, cells: int) -> list[tuple[int, str]]:
+def drawn_on_cores(
+    store: TraceStore, start: int, end: int, cells: int, lang: str = "en"
+) -> list[tuple[int, str]]:
     """Whom the core lanes show, in tree order: the cores view's key."""
     drawn: set[int] = set()
     for core in store.cores():
         drawn.update(raster.core_occupancy(store, core, start, end, cells).owners)
-    return [(a.index, a.name) for _, a in store.ordered() if a.index in drawn]
+    return [
+        (a.index, name(store.header, a.name, lang)) for _, a in store.ordered() if a.index in drawn
+    ]
+
+
+_MEASURE = Console(width=10_000, file=io.StringIO(), color_system=None)
+"""Only for :func:`hang`'s wrapping, which needs a console: never printed to."""
+
+
+def hang(head: Text, body: Text, width: int) -> Text:
+    """``body`` after ``head``, wrapped at ``width`` under itself (a hanging indent), and a
+    word longer than the room -- a Japanese sentence has no spaces -- folded, not pushed
+    whole onto a line of its own."""
+    indent = head.cell_len
+    room = max(1, width - indent)
+    out = Text()
+    # Japanese breaks between any two characters; English between words
+    wide = any(ord(c) >= 0x2E80 for c in body.plain)
+    lines = _fold(body, room) if wide else body.wrap(_MEASURE, room, overflow="fold")
+    for k, line in enumerate(lines):
+        out.append_text(head if k == 0 else Text(" " * indent))
+        line.rstrip()
+        out.append_text(line)
+        out.append("\n")
+    return out
+
+
+def _fold(body: Text, room: int) -> list[Text]:
+    """``body`` cut into lines of at most ``room`` columns, between any two characters."""
+    lines: list[Text] = []
+    for para in body.split("\n"):
+        plain = para.plain
+        cuts: list[int] = []
+        start, used = 0, 0
+        for i, ch in enumerate(plain):
+            w = cell_len(ch)
+            if used and used + w > room:
+                # never inside a name such as asyncio.Queue: back to where it starts, unless
+                # it alone fills the line
+                cut = i
+                while cut > start and _nameish(plain[cut - 1]) and _nameish(plain[cut]):
+                    cut -= 1
+                if cut == start:
+                    cut = i
+                cuts.append(cut)
+                start = cut
+                used = cell_len(plain[cut:i])
+            used += w
+        lines.extend(para.divide(cuts))
+    return lines
+
+
+def _nameish(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "_.")
 
 
 def fit_items(items: list[Text], width: int, indent: int = 0, gap: int = 3) -> Text:
@@ -199,20 +266,20 @@ def fit_items(items: list[Text], width: int, indent: int = 0, gap: int = 3) -> T
     return t
 
 
-def legend(width: int = 200) -> Text:
+def legend(width: int = 200, lang: str = "en") -> Text:
     """The states' glyphs and words, wrapped between items to fit ``width``."""
     items = [
-        Text.assemble((glyph, glyphs.STYLE[look]), f" {word}")
+        Text.assemble((glyph, glyphs.STYLE[look]), f" {say(word, lang)}")
         for glyph, look, word in glyphs.LEGEND
     ]
     return fit_items(items, width, indent=2, gap=glyphs.LEGEND_GAP)
 
 
-def core_key(store: TraceStore, width: int) -> Text:
+def core_key(store: TraceStore, width: int, lang: str = "en") -> Text:
     """The cores view's legend: what a cell's height means, and who each colour is."""
     start, end = store.bounds()
-    cells = _layout(store, width, "cores")[3]
-    lines = glyphs.core_key(drawn_on_cores(store, start, end, cells), width)
+    cells = _layout(store, width, "cores", lang)[3]
+    lines = glyphs.core_key(drawn_on_cores(store, start, end, cells, lang), width, lang=lang)
     t = Text()
     for k, line in enumerate(lines):
         if k:
@@ -227,32 +294,32 @@ def core_key(store: TraceStore, width: int) -> Text:
     return t
 
 
-def summary_table(store: TraceStore, s: Summary) -> Table:
+def summary_table(store: TraceStore, s: Summary, lang: str = "en") -> Table:
     table = Table(title=None, expand=False, show_edge=False, pad_edge=False)
-    table.add_column("actor")
-    table.add_column("kind")
+    table.add_column(say("actor", lang))
+    table.add_column(say("kind", lang))
     for col in ("running", "ready", "waiting"):
-        table.add_column(col, justify="right")
-    table.add_column("ready, why")
-    table.add_column("end")
+        table.add_column(say(col, lang), justify="right")
+    table.add_column(say("ready, why", lang))
+    table.add_column(say("end", lang))
     for depth, a in _rows(store):
         row = s.actors[a.index]
         end = row.final.name.lower() if row.final is not None else "—"
         style = "red" if row.final == State.FAILED else ""
         table.add_row(
-            _indent(depth) + glyphs.cut(a.name, 60),
-            a.kind.name.lower(),
+            _indent(depth) + glyphs.cut(name(store.header, a.name, lang), 60),
+            say(a.kind.name.lower(), lang),
             seconds(row.running),
             seconds(row.ready),
             seconds(row.waiting),
-            _why(store, a) if row.ready else "",
-            end,
+            _why(store, a, lang) if row.ready else "",
+            say(end, lang),
             style=style,
         )
     return table
 
 
-def _why(store: TraceStore, a: Actor) -> str:
+def _why(store: TraceStore, a: Actor, lang: str = "en") -> str:
     """The ready time's causes, largest first, as shares: ``loop 100%``, ``start 62% · ? 38%``
     (``?``: the lane does not say: no GIL or no core, not told apart)."""
     causes = ready_causes(store, a)
@@ -261,13 +328,14 @@ def _why(store: TraceStore, a: Actor) -> str:
         return ""
     parts = sorted(((k, v) for k, v in causes.items() if v >= total / 200), key=lambda kv: -kv[1])
     return " · ".join(
-        f"{Reason(k).name.lower() if k else '?'} {100 * v / total:.0f}%" for k, v in parts[:2]
+        f"{say(Reason(k).name.lower() if k else '?', lang)} {100 * v / total:.0f}%"
+        for k, v in parts[:2]
     )
 
 
-def figures(s: Summary, width: int = 200) -> Text:
+def figures(s: Summary, width: int = 200, lang: str = "en") -> Text:
     def item(name: str, value: str) -> Text:
-        return Text.assemble((f"{name} ", "dim"), (value, "bold"))
+        return Text.assemble((f"{say(name, lang)} ", "dim"), (value, "bold"))
 
     t = fit_items(
         [
@@ -278,47 +346,62 @@ def figures(s: Summary, width: int = 200) -> Text:
         ],
         width,
     )
-    cores = [Text(f"core {c}: {seconds(ns)}") for c, ns in sorted(s.per_core.items()) if c >= 0]
+    cores = [
+        Text(said(lang, "core {}: {}", c, seconds(ns)))
+        for c, ns in sorted(s.per_core.items())
+        if c >= 0
+    ]
     if cores:
         t.append("\n")
-        t.append_text(fit_items([Text("busy by core", style="dim"), *cores], width, gap=2))
+        busy = Text(say("busy by core", lang), style="dim")
+        t.append_text(fit_items([busy, *cores], width, gap=2))
     return t
 
 
-def title(store: TraceStore) -> Text:
+def title(store: TraceStore, lang: str = "en") -> Text:
     h = store.header
     m = h.get("machine", {})
     t = Text()
-    t.append(h.get("title", h.get("scenario", "run")), style="bold")
+    t.append(words.title(h, lang), style="bold")
+    model, bound = say(h.get("model", "?"), lang), say(h.get("bound", "?"), lang)
     t.append(
-        f"  ({h.get('scenario', '?')}: {h.get('model', '?')}, {h.get('bound', '?')}-bound)",
-        style="dim",
+        "  " + said(lang, "({}: {}, {}-bound)", h.get("scenario", "?"), model, bound), style="dim"
     )
     gil = m.get("gil_enabled")
-    t.append(
-        f"\nPython {m.get('python', '?')} {m.get('implementation', '')}"
-        f" · GIL {'on' if gil else 'off' if gil is not None else '?'}"
-        f" · CPUs used {m.get('cpus_used', '?')} of {m.get('cores', '?')}",
-        style="dim",
+    on = say("on" if gil else "off", lang) if gil is not None else "?"
+    machine = said(
+        lang,
+        "Python {} {} · GIL {} · CPUs used {} of {}",
+        m.get("python", "?"),
+        m.get("implementation", ""),
+        on,
+        m.get("cpus_used", "?"),
+        m.get("cores", "?"),
     )
+    t.append("\n" + machine, style="dim")
     return t
 
 
-def stacked_note() -> Text:
+def stacked_note(lang: str = "en") -> Text:
     """Stacked runs each start at zero: figures over all their lanes would add up nonsense."""
     return Text(
-        "separate runs stacked from time zero: each top lane gives its wall time and speed-up",
+        say(
+            "separate runs stacked from time zero: each top lane gives its wall time and speed-up",
+            lang,
+        ),
         style="dim",
     )
 
 
-def outcome(store: TraceStore) -> Text:
+def outcome(store: TraceStore, lang: str = "en") -> Text:
     end = store.end
     if not end:
-        return Text("… still running", style="yellow")
+        return Text(say("… still running", lang), style="yellow")
     if end.get("outcome") == "done":
-        return Text("✓ finished", style="green")
-    return Text(f"✗ {end.get('outcome')}: {end.get('message', '')}", style="bold red")
+        return Text(say("✓ finished", lang), style="green")
+    what = say(str(end.get("outcome")), lang)
+    message = ending(store.header, str(end.get("message", "")), lang)
+    return Text(f"✗ {what}{'：' if lang == 'ja' else ': '}{message}", style="bold red")
 
 
 def view(
@@ -328,28 +411,30 @@ def view(
     actor), legend, figures, per-actor table, narration, errors, outcome."""
     s = summarise(store)
     parts: list[RenderableType] = [
-        title(store),
+        title(store, lang),
         Text(""),
-        gantt(store, width, lanes),
-        core_key(store, width) if lanes == "cores" else legend(width),
+        gantt(store, width, lanes, lang),
+        core_key(store, width, lang) if lanes == "cores" else legend(width, lang),
         Text(""),
-        figures(s, width) if not store.header.get("runs") else stacked_note(),
+        figures(s, width, lang) if not store.header.get("runs") else stacked_note(lang),
         Text(""),
-        summary_table(store, s),
+        summary_table(store, s, lang),
     ]
     if store.cues:
-        cues = Text("\nnarration\n", style="dim")
+        cues = Text(f"\n{say('narration', lang)}\n", style="dim")
         for t, _, en, ja in store.story(store.cues)[:12]:
-            cues.append(
-                f"  {seconds(t - store.bounds()[0]):>8}  {ja if lang == 'ja' and ja else en}\n"
-            )
+            head = Text(f"  {seconds(t - store.bounds()[0]):>8}  ")
+            cues.append_text(hang(head, Text(ja if lang == "ja" and ja else en), width))
         if len(store.cues) > 12:
-            cues.append(f"  … {len(store.cues) - 12} more\n", style="dim")
+            cues.append(f"  {said(lang, '… {} more', len(store.cues) - 12)}\n", style="dim")
         parts.append(cues)
     for _, actor, text in store.errors[:3]:
         last = text.strip().splitlines()[-1] if text.strip() else ""
-        parts.append(Text(f"error in {store.actors[actor].name}: {last}", style="red"))
-    parts.append(outcome(store))
+        who = name(store.header, store.actors[actor].name, lang)
+        parts.append(Text(said(lang, "error in {}: {}", who, last), style="red"))
+    told = hang(Text(), outcome(store, lang), width)
+    told.rstrip()
+    parts.append(told)
     return Group(*parts)
 
 
@@ -362,8 +447,6 @@ def show(
 
 def text(store: TraceStore, width: int = 120, lang: str = "en", lanes: str | None = None) -> str:
     """The headless view as plain text, without colour codes (``cookline export --format txt``)."""
-    import io
-
     console = Console(width=width, file=io.StringIO(), color_system=None, record=True)
     show(store, console, lang, lanes)
     return console.export_text()

@@ -18,9 +18,11 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from scenarios.kitchen import names
 from scenarios.kitchen.menu import get
 from scenarios.supervisor.runner import Run, RunResult
 from tui.report.headless import seconds
+from tui.report.words import say
 from tui.runs import session
 from tui.trace.store import TraceStore
 from tui.trace.summary import Summary, summarise
@@ -103,28 +105,62 @@ def compare_plan(kind: str, scale: float, cores: int | None = None) -> list[Plan
     return [(model, f"{kind}-{model}", {"scale": scale}, cores) for model in MODELS]
 
 
-def ranking(entries: list[Measured]) -> str:
+def ranking(entries: list[Measured], lang: str = "en") -> str:
     """Fastest first; ``≈`` between runs within 10 % of each other."""
     ordered = sorted(entries, key=lambda e: e.wall_s)
-    text = ordered[0].label
+    text = _label(ordered[0].label, lang)
     for prev, e in pairwise(ordered):
-        text += (" ≈ " if e.wall_s <= prev.wall_s * 1.1 else " > ") + e.label
+        text += (" ≈ " if e.wall_s <= prev.wall_s * 1.1 else " > ") + _label(e.label, lang)
     return text
+
+
+def _label(label: str, lang: str) -> str:
+    """A run's label (a model, a number of cooks, a table row) as the screen says it."""
+    if lang != "ja":
+        return label
+    for en, ja in TABLE_WORDS_JA:
+        label = label.replace(en, ja)
+    return names.ja(label)
+
+
+TABLE_WORDS_JA = (
+    (", C code releasing the GIL", "、GILを手放すCのコード"),
+    ("single process", "単一プロセス"),
+    ("multi process", "マルチプロセス"),
+    ("single thread", "シングルスレッド"),
+    ("multi thread", "マルチスレッド"),
+    ("all cores", "全コア"),
+    (" + ", "＋"),
+    (", ", "、"),
+)
+"""The table's row labels, phrase by phrase (``1 core``, ``2 cores`` are the glossary's)."""
+
+KIND_JA = {
+    "cpu": "切る作業（CPUバウンド）",
+    "io": "オーブン待ち（I/Oバウンド）",
+    "cooks": "コックの人数",
+}
+"""What each ``cookline compare KIND`` compares, as the Japanese title says it."""
 
 
 def compare_table(kind: str, entries: list[Measured], lang: str = "en") -> Group:
     base = entries[0].wall_s
     table = Table(title=f"cookline compare {kind}", title_justify="left")
-    table.add_column("run")
-    table.add_column("wall", justify="right")
-    table.add_column("speed-up", justify="right")
-    table.add_column("parallelism", justify="right")
+    table.add_column(say("run", lang))
+    table.add_column(say("wall", lang), justify="right")
+    table.add_column(say("speed-up", lang), justify="right")
+    table.add_column(say("parallelism", lang), justify="right")
     if kind == "cooks":
-        table.add_column("involuntary switches", justify="right")
-        table.add_column("voluntary switches", justify="right")
+        table.add_column(say("involuntary switches", lang), justify="right")
+        table.add_column(say("voluntary switches", lang), justify="right")
     for e in entries:
         s = e.summary()
-        row = [e.label, seconds(s.wall), f"{base / e.wall_s:.2f}×", f"{s.parallelism:.2f}"]
+        row = [
+            _label(e.label, lang),
+            seconds(s.wall),
+            f"{base / e.wall_s:.2f}×",
+            f"{s.parallelism:.2f}",
+        ]
         if kind == "cooks":
             vol, invol = e.run.ctx_switches or (0, 0)
             row += [f"{invol:,}", f"{vol:,}"]
@@ -132,7 +168,11 @@ def compare_table(kind: str, entries: list[Measured], lang: str = "en") -> Group
     claims = CLAIMS_JA if lang == "ja" else CLAIMS
     # the verdict under the table, as wide as the terminal: a caption wraps at the table's width
     verdict = Text.assemble(
-        ("measured: ", "dim"), ranking(entries), "\n", ("the text says: ", "dim"), claims[kind]
+        (say("measured: ", lang), "dim"),
+        ranking(entries, lang),
+        "\n",
+        (say("the text says: ", lang), "dim"),
+        claims[kind],
     )
     return Group(table, verdict)
 
@@ -146,7 +186,7 @@ def merge(kind: str, entries: list[Measured]) -> TraceStore:
             **first.header,
             "scenario": f"compare-{kind}",
             "title": f"The verdict: {kind}",
-            "title_ja": f"判定：{kind}",
+            "title_ja": f"判定：{KIND_JA.get(kind, kind)}",
             "runs": [e.store.header.get("scenario") for e in entries],
         }
     )
@@ -185,7 +225,9 @@ def merge(kind: str, entries: list[Measured]) -> TraceStore:
                 labels,
             )
         for t, actor, en, ja in store.cues:
-            merged.add_cue(t - lo, offset + actor, f"{e.label}: {en}", f"{e.label}：{ja}")
+            merged.add_cue(
+                t - lo, offset + actor, f"{e.label}: {en}", f"{_label(e.label, 'ja')}：{ja}"
+            )
         for t, actor, name, value in store.values:
             merged.add_value(t - lo, offset + actor, f"{e.label}.{name}", value)
         for t, actor, text in store.errors:
@@ -198,11 +240,13 @@ def merge(kind: str, entries: list[Measured]) -> TraceStore:
                 last,
                 root,
                 f"{e.label}: {invol:,} involuntary and {vol:,} voluntary context switches",
-                f"{e.label}：強制 {invol:,} 回・自発 {vol:,} 回のコンテキストスイッチ",
+                f"{_label(e.label, 'ja')}：切り替えは強制 {invol:,} 回・自発 {vol:,} 回",
             )
     # the verdict's cues belong to the last run, so that told in story order they come last
     end = len(merged.actors) - 1
-    merged.add_cue(last, end, f"measured: {ranking(entries)}", f"測定結果：{ranking(entries)}")
+    merged.add_cue(
+        last, end, f"measured: {ranking(entries)}", f"測定結果：{ranking(entries, 'ja')}"
+    )
     merged.add_cue(last, end, f"the text says: {CLAIMS[kind]}", f"記事では：{CLAIMS_JA[kind]}")
     ok = all(e.result.ok for e in entries)
     merged.end_run("done" if ok else "failed", f"measured: {ranking(entries)}")
@@ -298,7 +342,7 @@ def table_view(rows: list[dict[str, Any]], lang: str = "en") -> Table:
         # a verdict word is what the reader came for: never cut it, wrap the headings instead
         keep = col in ("observed", "the text says", "parallelism", "wall", "CPUs")
         table.add_column(
-            col,
+            say(col, lang),
             justify=justify,  # type: ignore[arg-type]
             no_wrap=keep and col != "the text says",
             min_width=len("parallelism") if col in ("observed", "the text says") else None,
@@ -306,13 +350,13 @@ def table_view(rows: list[dict[str, Any]], lang: str = "en") -> Table:
     for r in rows:
         style = "green" if r["observed"] == "parallelism" else ""
         table.add_row(
-            r["label"],
+            _label(r["label"], lang),
             str(r["cpus"]),
             str(r["max_running"]),
             f"{r['parallelism']:.2f}",
             seconds(r["wall_s"] * 1e9),
-            Text(r["observed"], style=style),
-            r["claim"],
+            Text(say(r["observed"], lang), style=style),
+            say(r["claim"], lang),
         )
     table.caption = (
         "CPythonのスレッドはGILを一つ共有する：記事がマルチスレッドのプロセスは並列に動けると"

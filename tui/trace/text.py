@@ -7,6 +7,8 @@ character makes an SVG invalid XML. Every string is cleaned once, at the store's
 
 from __future__ import annotations
 
+import unicodedata
+
 _CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)])
 del _CONTROL[ord("\n")], _CONTROL[ord("\t")]
 _CONTROL_ONE_LINE = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)])
@@ -26,9 +28,39 @@ def printable(text: str) -> str:
     return text.translate(_CONTROL) if not text.isprintable() else text
 
 
+def columns(text: str) -> int:
+    """The terminal columns ``text`` takes: two for a wide (Japanese) character. The data
+    core stays free of Rich, so this is the standard library's East Asian width."""
+    if text.isascii():
+        return len(text)
+    return sum(_columns(ch) for ch in text)
+
+
+def _columns(ch: str) -> int:
+    if ch.isascii():
+        return 1
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
 def cut(text: str, width: int) -> str:
-    """``text`` in at most ``width`` characters, cut with an ellipsis, never silently."""
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+    """``text`` in at most ``width`` columns, cut with an ellipsis, never silently (a
+    Japanese character takes two columns)."""
+    if len(text) <= width // 2 or columns(text) <= width:
+        return text
+    kept, used = [], 0
+    for ch in text:
+        used += _columns(ch)
+        if used > width - 1:
+            break
+        kept.append(ch)
+    return "".join(kept) + "…"
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` columns: ``str.ljust`` counts characters."""
+    return text + " " * max(0, width - columns(text))
 
 
 def one_line(text: str) -> str:

@@ -130,6 +130,7 @@ class RunScreen(Screen[None]):
         if self.present:  # on a projector: tall lanes (see compose) in high contrast
             self.add_class("-present")
         self.gantt.view = self.first_view
+        self.gantt.lang = self.lang
         self.gantt.sync_lanes()
         self.gantt.focus()
         self._refresh(force=True)
@@ -258,12 +259,12 @@ class RunScreen(Screen[None]):
             # the peak sweeps every span: once the clock stands still, not at every frame
             moving = self.growing or (not self.live and self.timeline.playing)
             figures = panels.stats(self.store, at, moving, self.source.saved, self._events_rate)
-            meters = panels.meters(self._load, self.live)  # empty when none was read
+            meters = panels.meters(self._load, self.live, self.lang)  # empty when none was read
             self._figures_text = (
                 Text.assemble(figures, "\n\n", meters) if meters else figures + "\n"
             )
         g = self.gantt
-        readout = panels.readout(self.store, g.lanes, g.cursor, g.selected, at.horizon)
+        readout = panels.readout(self.store, g.lanes, g.cursor, g.selected, at.horizon, self.lang)
         readout.rstrip()
         top = Text.assemble(self._figures_text, "\n", readout, "\n\n")
         side = self._panel("side")
@@ -389,7 +390,9 @@ class RunScreen(Screen[None]):
 
     def action_language(self) -> None:
         self.lang = "ja" if self.lang == "en" else "en"
+        self.gantt.lang = self.lang
         self.post_message(LanguageChanged(self.lang))
+        self.refresh_bindings()  # the key bar says its keys in the new language
         self._refresh(force=True)
 
     def action_again(self) -> None:

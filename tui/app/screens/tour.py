@@ -12,10 +12,11 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from scenarios.kitchen.menu import BY_ID, SCENARIOS
+from scenarios.kitchen.menu import BY_ID, GROUPS_JA, SCENARIOS
 from scenarios.kitchen.params import ParamError, declared, parse
 from tui.app.messages import LanguageChanged, RunScenario
 from tui.app.widgets.key_bar import KeyBar
+from tui.report.words import say
 
 
 def _groups() -> dict[str, list[str]]:
@@ -23,6 +24,10 @@ def _groups() -> dict[str, list[str]]:
     for s in SCENARIOS:
         out.setdefault(s.group, []).append(s.id)
     return out
+
+
+SET_HINT = "NAME=VALUE …, Enter to keep, Esc to leave"
+"""What the settings field says while empty."""
 
 
 class TourScreen(Screen[None]):
@@ -50,14 +55,18 @@ class TourScreen(Screen[None]):
             yield OptionList(*self._options(), id="tour-list")
             with Vertical(id="tour-side"):
                 yield Static(id="tour-story")
-                yield Input(id="tour-set", placeholder="NAME=VALUE …, Enter to keep, Esc to leave")
+                yield Input(id="tour-set", placeholder=say(SET_HINT, self.lang))
         yield KeyBar()
 
     def _title(self) -> Text:
         t = Text(" Cookline ", style="bold reverse")
         t.append(
-            "  process = kitchen · thread = cook · asyncio = one cook, many dishes"
-            " · GIL = the one knife",
+            "  "
+            + say(
+                "process = kitchen · thread = cook · asyncio = one cook, many dishes"
+                " · GIL = the one knife",
+                self.lang,
+            ),
             style="dim",
         )
         return t
@@ -70,7 +79,8 @@ class TourScreen(Screen[None]):
         for group, ids in _groups().items():
             if out:
                 out.append(None)
-            out.append(Option(Text(group.upper(), style="bold"), disabled=True))
+            heading = GROUPS_JA.get(group, group) if self.lang == "ja" else group.upper()
+            out.append(Option(Text(heading, style="bold"), disabled=True))
             for sid in ids:
                 s = BY_ID[sid]
                 title = s.title_ja if self.lang == "ja" else s.title
@@ -147,16 +157,17 @@ class TourScreen(Screen[None]):
         t = Text()
         t.append(f"{s.title_ja if ja else s.title}\n\n", style="bold")
         t.append(f"{s.analogy_ja if ja else s.analogy}\n\n")
-        t.append("model ", style="dim")
-        t.append(f"{s.model}   ")
-        t.append("bound ", style="dim")
-        t.append(f"{s.bound}\n\n")
-        t.append("lesson ", style="dim")
-        t.append(f"{s.lesson}\n\n")
+        lang = self.lang
+        t.append(f"{say('model', lang)} ", style="dim")
+        t.append(f"{say(s.model, lang)}   ")
+        t.append(f"{say('bound', lang)} ", style="dim")
+        t.append(f"{say(s.bound, lang)}\n\n")
+        t.append(f"{say('lesson', lang)} ", style="dim")
+        t.append(f"{s.lesson_ja if ja and s.lesson_ja else s.lesson}\n\n")
         changed = self.settings.get(sid, {})
         if s.params:
-            t.append("parameters", style="dim")
-            t.append("  s to change\n" if not ja else "  s で変更\n", style="dim italic")
+            t.append(say("parameters", lang), style="dim")
+            t.append(say("  s to change", lang) + "\n", style="dim italic")
             for p, default in declared(s):
                 value = changed.get(p.name, default)
                 shown = f"{value:g}"
@@ -173,6 +184,9 @@ class TourScreen(Screen[None]):
     def action_language(self) -> None:
         self.lang = "ja" if self.lang == "en" else "en"
         self.post_message(LanguageChanged(self.lang))
+        self.query_one("#tour-title", Static).update(self._title())
+        self.query_one("#tour-set", Input).placeholder = say(SET_HINT, self.lang)
+        self.refresh_bindings()
         ol = self.query_one(OptionList)
         at = ol.highlighted
         ol.clear_options()

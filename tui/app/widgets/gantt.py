@@ -12,6 +12,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
@@ -24,12 +25,14 @@ from textual.strip import Strip
 
 from scenarios.wire import FINAL_STATES, Kind, State
 from tui.app.messages import CursorMoved, Panned
-from tui.report import glyphs
+from tui.report import glyphs, words
 from tui.report.glyphs import GLYPH, PROCESS_ALIVE
 from tui.report.headless import seconds
+from tui.report.words import say
 from tui.trace import raster
 from tui.trace.lanes import Lane, empty_note, lanes_for
 from tui.trace.store import Actor, TraceStore
+from tui.trace.text import pad
 
 NAME_MAX = 48
 """The widest the name column grows on a wide terminal."""
@@ -83,6 +86,8 @@ class Gantt(ScrollView, can_focus=True):
 
     view: reactive[str] = reactive("threads")
     """Which lanes: ``threads``, ``cores`` or ``coroutines``."""
+    lang: reactive[str] = reactive("en")
+    """The language of the names, the legend and the key."""
 
     def __init__(
         self, store: TraceStore, *, name_width: int = 26, row_height: int = 1, id: str | None = None
@@ -103,7 +108,9 @@ class Gantt(ScrollView, can_focus=True):
         self.selected: int | None = None
         """Index of the lane the cursor's readout is about."""
         self.lanes: list[Lane] = []
-        self._lane_key: tuple[int, int, int, str] = (-1, -1, -1, "")
+        self.titles: list[str] = []
+        """Each lane's name as shown, in the language shown."""
+        self._lane_key: tuple[int, int, int, str, str] = (-1, -1, -1, "", "")
         self._longest = 0
         self._geometry_key: tuple[object, ...] = ()
         self._geometry_value: tuple[int, int, list[list[tuple[str, str, str]]], int] = (
@@ -150,15 +157,18 @@ class Gantt(ScrollView, can_focus=True):
             size.height,
             self._longest,
             cores,
+            self.lang,
             *((self.start, self.end, self.now, self.store.version) if cores else ()),
         )
         if key != self._geometry_key:
             wanted = max(self._min_name_width, min(NAME_MAX, self._longest + 1))
             names = max(6, min(wanted, width // 3))
             legend = (
-                glyphs.core_key(self._drawn_on_cores(max(1, width - names - 1)), width)
+                glyphs.core_key(
+                    self._drawn_on_cores(max(1, width - names - 1)), width, lang=self.lang
+                )
                 if cores
-                else glyphs.legend_lines(width)
+                else glyphs.legend_lines(width, lang=self.lang)
             )
             rows = max(0, size.height - 2 - len(legend))
             self._geometry_key = key
@@ -200,12 +210,17 @@ class Gantt(ScrollView, can_focus=True):
 
     def sync_lanes(self) -> bool:
         """Rebuild the rows when actors appear or the view changes; True if they changed."""
-        key = (len(self.store.actors), self.store.renames, len(self.store.cores()), self.view)
+        store = self.store
+        key = (len(store.actors), store.renames, len(store.cores()), self.view, self.lang)
         if key == self._lane_key:
             return False
         self._lane_key = key
-        self.lanes = lanes_for(self.store, self.view)
-        self._longest = max((2 * lane.depth + len(lane.title) for lane in self.lanes), default=0)
+        self.lanes = lanes_for(store, self.view)
+        self.titles = [words.lane_title(store.header, lane, self.lang) for lane in self.lanes]
+        self._longest = max(
+            (2 * lane.depth + cell_len(t) for lane, t in zip(self.lanes, self.titles, strict=True)),
+            default=0,
+        )
         self._resize_virtual()
         self.refresh()
         return True
@@ -213,6 +228,11 @@ class Gantt(ScrollView, can_focus=True):
     def _resize_virtual(self) -> None:
         # the width is never scrolled; the footer's rows count so the last lane can be reached
         self.virtual_size = Size(1, len(self.lanes) * self.row_height + self.footer_height)
+
+    def watch_lang(self) -> None:
+        self._cache.clear()
+        self.sync_lanes()
+        self.refresh()
 
     def watch_view(self) -> None:
         self.selected = None
@@ -286,7 +306,7 @@ class Gantt(ScrollView, can_focus=True):
         row, part = divmod(line, self.row_height)
         if not self.lanes:
             if line == 0:
-                note = " " + empty_note(self.store, self.view)
+                note = " " + say(empty_note(self.store, self.view), self.lang)
                 return Strip(
                     [Segment(note[:width], self._style("heading"))], width
                 ).extend_cell_length(width, base)
@@ -367,9 +387,9 @@ class Gantt(ScrollView, can_focus=True):
         name_style = self._style("heading" if lane.heading else "name")
         if self.selected == row:
             name_style += self._style("selected")
-        title = glyphs.cut("  " * lane.depth + lane.title, name_width)
+        title = glyphs.cut("  " * lane.depth + self.titles[row], name_width)
         segments = [
-            Segment(title.ljust(name_width), name_style),
+            Segment(pad(title, name_width), name_style),
             Segment("│", self._style("future")),
         ]
         codes, look = self._codes(lane, cells)
@@ -465,7 +485,12 @@ class Gantt(ScrollView, can_focus=True):
         drawn: set[int] = set()
         for core in self.store.cores():
             drawn.update(self._occupancy(core, cells).owners)
-        return [(a.index, a.name) for _, a in self.store.ordered() if a.index in drawn]
+        h, lang = self.store.header, self.lang
+        return [
+            (a.index, words.name(h, a.name, lang))
+            for _, a in self.store.ordered()
+            if a.index in drawn
+        ]
 
     def _states(self, actor: Actor, cells: int) -> list[int]:
         """The lane's cells up to now (-1 after it), reusing those that cannot change any more.

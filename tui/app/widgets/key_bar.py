@@ -17,6 +17,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tui.report.words import say
+
 
 class KeyBar(Widget):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description"}
@@ -61,7 +63,8 @@ class KeyBar(Widget):
             if binding.action in seen:
                 continue
             seen.add(binding.action)
-            item = (binding.key, self.app.get_key_display(binding), binding.description, enabled)
+            description = say(binding.description, getattr(self.screen, "lang", "en"))
+            item = (binding.key, self.app.get_key_display(binding), description, enabled)
             if binding.key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
                 palette = item
             elif binding.show:
