@@ -34,6 +34,7 @@ PICTURES = (
     ("abc-async-cursor", "abc-async", ("a", "click:60,3"), (120, 24)),
     ("burnt-dish-failure", "burnt-dish", (), (120, 24)),
     ("carrots-and-sink-deadlock", "carrots-and-sink", (), (120, 20)),
+    ("carrots-and-sink-ja", "carrots-and-sink", ("l",), (120, 20)),
     ("slow-print-coroutines", "slow-print", ("a",), (120, 20)),
     ("buffet-cores", "buffet", ("c",), (120, 16)),
     ("compare-cpu", "compare-cpu", (), (130, 34)),

@@ -234,12 +234,19 @@ def _fold(body: Text, room: int) -> list[Text]:
                     cut -= 1
                 if cut == start:
                     cut = i
+                # nor a line that starts with a closing mark (、。）): its word comes along
+                if plain[cut] in _NO_LINE_START and cut - 1 > start:
+                    cut -= 1
                 cuts.append(cut)
                 start = cut
                 used = cell_len(plain[cut:i])
             used += w
         lines.extend(para.divide(cuts))
     return lines
+
+
+_NO_LINE_START = frozenset("、。，．）」』】〉》：；！？ー…ぁぃぅぇぉっゃゅょァィゥェォッャュョ")
+"""What a Japanese line never starts with (the comma, the full stop, a closing bracket…)."""
 
 
 def _nameish(ch: str) -> bool:
