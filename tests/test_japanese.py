@@ -47,9 +47,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-']*")
 
 def english(text: str) -> list[tuple[str, str]]:
     """(word, its line) of each English word not allowed. Identifiers are not words: a
-    parameter's name (typed in ``--set``), a Python name (``run_in_executor``, ``queue.Queue``, ``ProcessPoolExecutor``, ``start()``),
-    a scenario id, a single letter (order A, I/O), a name cut short (``asynci…``); nor is an
-    exception's own message, quoted as the program raised it."""
+    parameter's name (typed in ``--set``), a Python name (``run_in_executor``,
+    ``queue.Queue``, ``ProcessPoolExecutor``, ``start()``), a scenario id, a single letter
+    (order A, I/O), a name cut short (``asynci…``); nor is an exception's own message, quoted
+    as the program raised it."""
     found = []
     for line in text.splitlines():
         line = _RAISED.sub("", line)
@@ -114,7 +115,7 @@ def _screen_text(app: CooklineApp) -> str:
     lines = [panel.content.plain for panel in screen.query(TextPanel)]
     gantt = screen.query_one(Gantt)
     lines += [gantt.render_line(y).text for y in range(gantt.size.height)]
-    return "\n".join(lines + [_keys(screen.query_one(KeyBar))])
+    return "\n".join([*lines, _keys(screen.query_one(KeyBar))])
 
 
 def _keys(bar: KeyBar) -> str:
