@@ -152,21 +152,36 @@ class Chart:
         self.rows: list[tuple[str, str]] = []
         """(name, cells) of each lane on screen, top to bottom (a tall lane's lower line is
         left out)."""
-        for line in lines[:marks_at]:
+        for text in lines[:marks_at]:
+            line = _columns(text)
             if len(line) > self.name_width and line[self.name_width] == "│":
-                name = line[: self.name_width]
+                name = "".join(line[: self.name_width])
                 if name.strip():
-                    cells = line[self.indent : self.indent + self.cells]
+                    cells = "".join(line[self.indent : self.indent + self.cells])
                     self.rows.append((name.rstrip(), cells.ljust(self.cells)))
 
 
-def expected_rows(store, lanes, start, end, cells, name_width, now):  # type: ignore[no-untyped-def]
+def _columns(line: str) -> list[str]:
+    """``line`` as the terminal lays it out, one item a column: a wide (Japanese) character
+    takes two, the second empty, so a name's column count is its screen width."""
+    from tui.trace.text import columns
+
+    out: list[str] = []
+    for ch in line:
+        out.append(ch)
+        if columns(ch) == 2:
+            out.append("")
+    return out
+
+
+def expected_rows(store, lanes, start, end, cells, name_width, now, lang="en"):  # type: ignore[no-untyped-def]
     """The same lanes from the headless view's own renderer, for the same window."""
-    from tui.report import glyphs, headless
+    from tui.report import glyphs, headless, words
 
     out = []
     for lane in lanes:
-        title = glyphs.cut("  " * lane.depth + lane.title, name_width)
+        shown = words.lane_title(store.header, lane, lang)
+        title = glyphs.cut("  " * lane.depth + shown, name_width)
         if lane.core is not None:
             row = headless.core_lane(store, lane.core, start, end, cells, now).plain
         else:

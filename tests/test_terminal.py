@@ -29,7 +29,13 @@ SIZES = [(80, 24), (120, 40), (200, 50)]
 
 
 def _assert_chart(  # type: ignore[no-untyped-def]
-    term: Terminal, store, start: int, end: int, now: int | None, view: str = "threads"
+    term: Terminal,
+    store,
+    start: int,
+    end: int,
+    now: int | None,
+    view: str = "threads",
+    lang: str = "en",
 ) -> Chart:
     screen = term.wait_quiet()
     chart = Chart(screen.split("\n"))
@@ -41,7 +47,7 @@ def _assert_chart(  # type: ignore[no-untyped-def]
     )
     lanes = lanes_for(store, view)[: len(chart.rows)]
     assert chart.rows, f"no lanes on screen:\n{screen}"
-    want = expected_rows(store, lanes, start, end, chart.cells, chart.name_width, now)
+    want = expected_rows(store, lanes, start, end, chart.cells, chart.name_width, now, lang)
     for got, exp in zip(chart.rows, want, strict=True):
         assert got == exp, f"lane differs\n got {got}\nwant {exp}\nscreen:\n{screen}"
     return chart
@@ -206,12 +212,13 @@ def test_present_mode_steps_language_and_again() -> None:
         for k in range(3):
             step = d.steps[k]
             term.wait_for(f"{k + 1}/{len(d.steps)}")
-            term.wait_for("paused", within=40)
+            lang = "ja" if k == 2 else "en"  # l is pressed on the second step
+            term.wait_for("一時停止" if lang == "ja" else "paused", within=40)
             source = step.source(True)
             assert source is not None
             store = recording.load(source)
             lo, hi = store.bounds()
-            _assert_chart(term, store, lo, max(hi, lo + 1), hi, step.view)
+            _assert_chart(term, store, lo, max(hi, lo + 1), hi, step.view, lang)
             if k == 1:
                 term.keys("l")
                 term.wait_for(d.title_ja)
