@@ -129,6 +129,12 @@ class Cue(NamedTuple):
     ja: str
 
 
+START_CPU = "start_cpu_ms"
+"""A value each kitchen sends at its first step: the CPU its start took (the interpreter, its
+imports, the work unpickled), read by the kitchen itself. Its lanes cannot place that CPU on a
+core (no cook has run yet), so it is counted beside them, not drawn."""
+
+
 class Value(NamedTuple):
     """A measured quantity worth showing beside the lanes."""
 

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 from scenarios.kitchen import expect
-from scenarios.wire import Kind, Reason, State
+from scenarios.wire import START_CPU, Kind, Reason, State
 from tests.conftest import Kitchen, parallel
 from tui.report import glyphs
 from tui.trace.store import TraceStore
-from tui.trace.summary import ready_causes
+from tui.trace.summary import ready_causes, summarise
 
 RECORDINGS = Path(__file__).parent.parent / "tui" / "recordings"
 
@@ -49,6 +49,13 @@ def test_a_new_kitchen_is_starting_not_waiting_for_a_knife(kitchen: Kitchen) -> 
         ready_at = next(t for t, s in zip(proc.t, proc.state, strict=True) if s == State.READY)
         assert started - ready_at > 10e6  # an interpreter and its imports: tens of ms here
         assert abs(causes[int(Reason.START)] - (started - ready_at)) < 5e6
+        # what starting cost in CPU, said by the kitchen itself: more than nothing, and no
+        # more than its start lasted (one thread starts an interpreter)
+        main = store.by_name(f"{name} · main").index
+        spent = [v * 1e6 for _, a, what, v in store.values if a == main and what == START_CPU]
+        assert len(spent) == 1 and 1e6 < spent[0] <= started - ready_at + 5e6, spent
+    total = sum(v * 1e6 for _, _, what, v in store.values if what == START_CPU)
+    assert abs(summarise(store).start_cpu - total) < 2  # counted, beside the lanes' CPU
 
 
 def test_the_recording_alone_says_why() -> None:

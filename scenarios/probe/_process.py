@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Callable
 from multiprocessing.queues import SimpleQueue
 from typing import Any, NoReturn
@@ -22,10 +23,11 @@ from scenarios.probe._marks import (
     mark,
     new_id,
     process_actor,
+    value,
     waiting,
 )
 from scenarios.probe._scrub import traceback_text
-from scenarios.wire import State
+from scenarios.wire import START_CPU, State
 
 _ctx = multiprocessing.get_context("spawn")
 
@@ -42,6 +44,8 @@ def _child_entry(
     tie_to_parent(parent_pid)
     quiet()
     setup(queue, actor, chunk_iters, main_thread_name=f"{name} · main")
+    # everything this process has spent so far is its start: read once, before its first step
+    value(START_CPU, time.process_time() * 1e3)
     mark(actor, State.RUNNING)
     run_to_the_end(actor, target, args)
 

@@ -140,6 +140,7 @@ def stats(
         ("CPU ", seconds(s.cpu)),  # under "wall", aligned
         ("parallelism", f"{s.parallelism:.2f}"),
         ("most at once", str(s.max_running) if not moving else "…"),
+        *((("start CPU", seconds(s.start_cpu)),) if s.start_cpu else ()),
     ):
         t.append(f"{say(word, lang)} ", style="dim")
         t.append(f"{value}\n", style="bold")

@@ -344,15 +344,15 @@ def figures(s: Summary, width: int = 200, lang: str = "en") -> Text:
     def item(name: str, value: str) -> Text:
         return Text.assemble((f"{say(name, lang)} ", "dim"), (value, "bold"))
 
-    t = fit_items(
-        [
-            item("wall", seconds(s.wall)),
-            item("CPU (threads running)", seconds(s.cpu)),
-            item("parallelism", f"{s.parallelism:.2f}"),
-            item("most running at once", str(s.max_running)),
-        ],
-        width,
-    )
+    items = [
+        item("wall", seconds(s.wall)),
+        item("CPU (threads running)", seconds(s.cpu)),
+        item("parallelism", f"{s.parallelism:.2f}"),
+        item("most running at once", str(s.max_running)),
+    ]
+    if s.start_cpu:  # measured by each kitchen, on no lane: said beside the lanes' CPU
+        items.insert(2, item("CPU starting kitchens", seconds(s.start_cpu)))
+    t = fit_items(items, width)
     cores = [
         Text(said(lang, "core {}: {}", c, seconds(ns)))
         for c, ns in sorted(s.per_core.items())

@@ -63,6 +63,8 @@ JA: dict[str, str] = {
     "CPU": "CPU",
     "CPU ": "CPU",
     "CPU (threads running)": "CPU（スレッドの実行時間）",
+    "CPU starting kitchens": "キッチンの起動CPU",
+    "start CPU": "起動CPU",
     "parallelism": "並列度",
     "most running at once": "同時に実行した最大数",
     "most at once": "同時最大",
