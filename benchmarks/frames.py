@@ -23,6 +23,8 @@ from tui.trace.store import TraceStore
 
 SIZE = (200, 50)
 CYCLE = (State.RUNNING, State.READY, State.RUNNING, State.WAITING)
+LANES = 40
+"""Cooks of a streamed run."""
 
 
 def synthetic(lanes: int, events: int) -> TraceStore:
@@ -89,6 +91,49 @@ def bench_frames(report: Callable[[str, str, str, bool], None]) -> None:
         del store
 
 
+class Feeder(threading.Thread):
+    """The collector's side of a live run: batches from 40 threads every 20 ms."""
+
+    def __init__(self, store: TraceStore, rate: int) -> None:
+        super().__init__(daemon=True, name="soak feeder")
+        self.store = store
+        self.rate = rate
+        self.halt = threading.Event()
+        self.fed = 0
+        self.making = 0.0
+        """CPU seconds spent making the batches (the workers' share, not the UI's)."""
+        self.ingest = 0.0
+        """CPU seconds spent storing them (the collector's share: the UI process's)."""
+
+    def run(self) -> None:
+        tick = 0.02
+        per = max(1, int(self.rate * tick / LANES))
+        step = int(tick * 1e9 / per)
+        t_next = time.perf_counter()
+        k = 0
+        last = [0] * LANES
+        while not self.halt.is_set():
+            c0 = time.thread_time()
+            now = time.monotonic_ns()
+            batches = []
+            for lane in range(LANES):
+                flat = array("q")
+                first = max(now - per * step, last[lane] + 1)  # a thread's events never go back
+                for i in range(per):
+                    flat.extend((first + i * step, 2 + lane, CYCLE[(k + i) % 4], 0, i % 2, 0))
+                last[lane] = first + (per - 1) * step
+                batches.append(flat)
+            c1 = time.thread_time()
+            self.making += c1 - c0
+            for flat in batches:
+                self.store.ingest(flat, [])
+            self.ingest += time.thread_time() - c1
+            k += per
+            self.fed += per * LANES
+            t_next += tick
+            time.sleep(max(0.0, t_next - time.perf_counter()))
+
+
 class _Bare(App[None]):
     def compose(self) -> ComposeResult:
         yield Static("bare")
@@ -144,56 +189,22 @@ async def _stream(rate: int, seconds: float) -> tuple[float, float, float]:
     from tui.app.screens.run import RunScreen
     from tui.app.sources import Fed
 
-    store = synthetic(40, 40 * 2)
+    store = synthetic(LANES, LANES * 2)
     store.start_clock(time.monotonic_ns() - store.bounds()[1])
     app = CooklineApp(load=lambda: [0.0, 0.0])
-    stop = threading.Event()
-    fed = [0, 0.0, 0.0]
-
-    def feed() -> None:
-        """What the collector does, in the shape real workers send: every 20 ms each of the 40
-        threads flushes one batch of its own events from those 20 ms."""
-        tick = 0.02
-        per = max(1, int(rate * tick / 40))
-        step = int(tick * 1e9 / per)
-        t_next = time.perf_counter()
-        k = 0
-        last = [0] * 40
-        while not stop.is_set():
-            c0 = time.thread_time()
-            now = time.monotonic_ns()
-            batches = []
-            for lane in range(40):
-                flat = array("q")
-                first = max(now - per * step, last[lane] + 1)  # a thread's events never go back
-                for i in range(per):
-                    flat.extend((first + i * step, 2 + lane, CYCLE[(k + i) % 4], 0, i % 2, 0))
-                last[lane] = first + (per - 1) * step
-                batches.append(flat)
-            c1 = time.thread_time()
-            for flat in batches:
-                store.ingest(flat, [])
-            c2 = time.thread_time()
-            fed[1] += c2 - c1
-            fed[2] += c1 - c0  # making the batches is the workers' work, not the UI's
-            k += per
-            fed[0] += per * 40
-            t_next += tick
-            time.sleep(max(0.0, t_next - time.perf_counter()))
-
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.push_screen(RunScreen(Fed(store), app.host))
         await pilot.pause()
-        feeder = threading.Thread(target=feed, daemon=True)
+        feeder = Feeder(store, rate)
         c0, w0 = time.process_time(), time.perf_counter()
         feeder.start()
         await asyncio.sleep(seconds)  # the app runs on its own; no pilot work in the figure
-        stop.set()
+        feeder.halt.set()
         feeder.join()
-        cpu = time.process_time() - c0 - fed[2]
+        cpu = time.process_time() - c0 - feeder.making
         wall = time.perf_counter() - w0
-    return cpu / wall, fed[0] / wall, fed[1] / wall
+    return cpu / wall, feeder.fed / wall, feeder.ingest / wall
 
 
 def bench_stream(report: Callable[[str, str, str, bool], None]) -> None:

@@ -21,23 +21,20 @@ import argparse
 import asyncio
 import os
 import statistics
-import threading
 import time
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from benchmarks.frames import CYCLE, SIZE, synthetic
+from benchmarks.frames import LANES, SIZE, Feeder, synthetic
 from benchmarks.recordings import store_bytes
 from tui.app.cookline import CooklineApp
 from tui.app.widgets.gantt import Gantt
-from tui.trace.store import MAX_EVENTS, TraceStore
+from tui.trace.store import MAX_EVENTS
 
 EVERY = 10.0
 """Seconds between readings."""
 MARGIN = 200 * 2**20
 """RSS the app may grow by beyond its events' bytes: Textual's caches, the interpreter's heap."""
-LANES = 40
 
 
 @dataclass
@@ -57,45 +54,6 @@ class Reading:
 def _rss() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-class Feeder(threading.Thread):
-    """The collector's side of a live run: batches from 40 threads every 20 ms."""
-
-    def __init__(self, store: TraceStore, rate: int) -> None:
-        super().__init__(daemon=True, name="soak feeder")
-        self.store = store
-        self.rate = rate
-        self.halt = threading.Event()
-        self.fed = 0
-        self.making = 0.0
-        """CPU seconds spent making the batches (the workers' share, not the UI's)."""
-
-    def run(self) -> None:
-        tick = 0.02
-        per = max(1, int(self.rate * tick / LANES))
-        step = int(tick * 1e9 / per)
-        t_next = time.perf_counter()
-        k = 0
-        last = [0] * LANES
-        while not self.halt.is_set():
-            c0 = time.thread_time()
-            now = time.monotonic_ns()
-            batches = []
-            for lane in range(LANES):
-                flat = array("q")
-                first = max(now - per * step, last[lane] + 1)  # a thread's events never go back
-                for i in range(per):
-                    flat.extend((first + i * step, 2 + lane, CYCLE[(k + i) % 4], 0, i % 2, 0))
-                last[lane] = first + (per - 1) * step
-                batches.append(flat)
-            self.making += time.thread_time() - c0
-            for flat in batches:
-                self.store.ingest(flat, [])
-            k += per
-            self.fed += per * LANES
-            t_next += tick
-            time.sleep(max(0.0, t_next - time.perf_counter()))
 
 
 def _frame(gantt: Gantt) -> float:

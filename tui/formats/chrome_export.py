@@ -15,6 +15,7 @@ from typing import Any
 
 from scenarios.wire import Kind, Reason, State, name_of
 from tui.formats import disk
+from tui.formats.recording import actor_record
 from tui.trace.store import TraceStore
 
 CORES_PROCESS = "CPU cores"
@@ -163,17 +164,7 @@ def _book(store: TraceStore) -> dict[str, Any]:
         final.append(name_of(State, last) if last in (State.DONE, State.FAILED) else None)
     return {
         "header": {k: v for k, v in store.header.items() if k not in ("format", "version")},
-        "actors": [
-            {
-                "id": a.index,
-                "kind": name_of(Kind, a.kind),
-                "parent": a.parent,
-                "name": a.name,
-                "pid": a.pid,
-                "tid": a.tid,
-            }
-            for a in store.actors
-        ],
+        "actors": [{k: v for k, v in actor_record(a).items() if k != "type"} for a in store.actors],
         "final": final,
         "end": store.end or None,
     }

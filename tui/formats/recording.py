@@ -61,7 +61,7 @@ def records(store: TraceStore) -> Iterator[dict[str, Any]]:
     errors and locks in time order, and how the run ended."""
     yield _header(store)
     for a in store.actors:
-        yield _actor(a)
+        yield actor_record(a)
     for k, text in enumerate(store.labels[1:], start=1):
         yield {"type": "label", "id": k, "text": text}
     for a in store.actors:
@@ -78,7 +78,7 @@ def records_v1(store: TraceStore) -> Iterator[dict[str, Any]]:
     metadata at ties)."""
     yield _header(store, 1)
     for a in store.actors:
-        yield _actor(a)
+        yield actor_record(a)
     timed: list[tuple[int, int, dict[str, Any]]] = []
     for a in store.actors:
         for k in range(len(a)):
@@ -91,7 +91,8 @@ def records_v1(store: TraceStore) -> Iterator[dict[str, Any]]:
         yield {"type": "end", **store.end}
 
 
-def _actor(a: Actor) -> dict[str, Any]:
+def actor_record(a: Actor) -> dict[str, Any]:
+    """An actor as a recording declares it (a Chrome export carries the same, less its type)."""
     return {
         "type": "actor",
         "id": a.index,
@@ -193,7 +194,7 @@ class Stream:
         new: list[Actor] = []
         with store.lock:
             for a in store.actors:
-                obj = _actor(a)
+                obj = actor_record(a)
                 if a.index >= len(self._actors):
                     self._actors.append(obj)
                     self._states.append(0)
