@@ -151,3 +151,33 @@ async def test_the_tour_in_japanese_has_no_english_words() -> None:
         )
         assert english(shown) == []
         assert english(_keys(screen.query_one(KeyBar))) == []
+
+
+def test_the_processes_and_threads_table_in_japanese_has_no_english_words() -> None:
+    """Every row of ``cookline table --lang ja`` (its labels, verdict words and caption)."""
+    import io
+
+    from rich.console import Console
+
+    from tui.runs import verdict
+
+    rows = [
+        {
+            "label": label,
+            "cpus": 2,
+            "max_running": 2,
+            "parallelism": 1.5,
+            "wall_s": 0.3,
+            "observed": observed,
+            "claim": claim,
+        }
+        for (label, *_), observed, claim in zip(
+            verdict.table_plan(1.0),
+            ["none", "concurrency", "parallelism"] * 3,
+            [*verdict.TABLE_CLAIMS.values(), "parallelism possible"],
+            strict=True,
+        )
+    ]
+    out = io.StringIO()
+    Console(file=out, width=100, color_system=None).print(verdict.table_view(rows, "ja"))
+    assert english(out.getvalue()) == []

@@ -8,6 +8,7 @@ from its own time zero), which the app and the headless view show like any run.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -118,13 +119,22 @@ def _label(label: str, lang: str) -> str:
     """A run's label (a model, a number of cooks, a table row) as the screen says it."""
     if lang != "ja":
         return label
+    label = re.sub(r"\b(\d+) cores?\b", r"コア\1つ", label)
     for en, ja in TABLE_WORDS_JA:
         label = label.replace(en, ja)
     return names.ja(label)
 
 
+TABLE_HEADINGS_JA = {"most running at once": "同時最大", "CPUs": "CPU数"}
+"""The table's headings where the general word is too long for a column."""
+
+OBSERVED_JA = {"parallelism": "並列", "concurrency": "並行", "none": "なし"}
+"""What the lanes showed, as the table's verdict word (parallelism here is a kind, not the
+figure)."""
+
+
 TABLE_WORDS_JA = (
-    (", C code releasing the GIL", "、GILを手放すCのコード"),
+    (", C code releasing the GIL", "、C のコードが GIL を手放す"),  # spaces: GIL never folded
     ("single process", "単一プロセス"),
     ("multi process", "マルチプロセス"),
     ("single thread", "シングルスレッド"),
@@ -133,7 +143,7 @@ TABLE_WORDS_JA = (
     (" + ", "＋"),
     (", ", "、"),
 )
-"""The table's row labels, phrase by phrase (``1 core``, ``2 cores`` are the glossary's)."""
+"""The table's row labels, phrase by phrase (``1 core``, ``2 cores`` by their number)."""
 
 KIND_JA = {
     "cpu": "切る作業（CPUバウンド）",
@@ -342,10 +352,12 @@ def table_view(rows: list[dict[str, Any]], lang: str = "en") -> Table:
         # a verdict word is what the reader came for: never cut it, wrap the headings instead
         keep = col in ("observed", "the text says", "parallelism", "wall", "CPUs")
         table.add_column(
-            say(col, lang),
+            TABLE_HEADINGS_JA.get(col, say(col, lang)) if ja else col,
             justify=justify,  # type: ignore[arg-type]
             no_wrap=keep and col != "the text says",
             min_width=len("parallelism") if col in ("observed", "the text says") else None,
+            # Japanese has no spaces to wrap at: fold it, never cut it with an ellipsis
+            overflow="fold" if ja else "ellipsis",
         )
     for r in rows:
         style = "green" if r["observed"] == "parallelism" else ""
@@ -355,7 +367,9 @@ def table_view(rows: list[dict[str, Any]], lang: str = "en") -> Table:
             str(r["max_running"]),
             f"{r['parallelism']:.2f}",
             seconds(r["wall_s"] * 1e9),
-            Text(say(r["observed"], lang), style=style),
+            Text(
+                OBSERVED_JA.get(r["observed"], r["observed"]) if ja else r["observed"], style=style
+            ),
             say(r["claim"], lang),
         )
     table.caption = (
