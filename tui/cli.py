@@ -93,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--version", action="version", version=f"cookline {__version__}")
-    p.add_argument("--lang", choices=("en", "ja"), default="en", help="narration language")
+    p.add_argument(
+        "--lang", choices=("en", "ja"), default="en", help="language of the screen and the output"
+    )
     p.add_argument("--scale", type=SCALE, default=1.0, help="durations × scale for the tour's runs")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
