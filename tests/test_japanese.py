@@ -181,3 +181,22 @@ def test_the_processes_and_threads_table_in_japanese_has_no_english_words() -> N
     out = io.StringIO()
     Console(file=out, width=100, color_system=None).print(verdict.table_view(rows, "ja"))
     assert english(out.getvalue()) == []
+
+
+def test_a_japanese_line_is_folded_where_a_reader_expects() -> None:
+    """Between any two characters, but not inside a Python name or between a number and its
+    unit, and never at the start of a line a 、 or 。."""
+    from rich.text import Text
+
+    from tui.report.headless import _fold
+
+    def fold(text: str, width: int) -> list[str]:
+        return [line.plain for line in _fold(Text(text), width)]
+
+    for width in (12, 14, 16):  # wider than the name: never cut inside it
+        assert any("queue.Queue" in line for line in fold("ベルト（queue.Queue）を待つ", width))
+    assert fold("これは約1 msの区切り", 10) == ["これは約", "1 msの区切", "り"]
+    assert fold("速い、12.5 µsなど", 12)[1].startswith("12.5 µs")
+    lines = fold("ならず、切るコックは切り替え間隔まで", 8)
+    assert not any(line.startswith(("、", "。")) for line in lines), lines
+    assert "".join(lines) == "ならず、切るコックは切り替え間隔まで"

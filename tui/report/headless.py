@@ -234,9 +234,23 @@ def _fold(body: Text, room: int) -> list[Text]:
                     cut -= 1
                 if cut == start:
                     cut = i
+                # nor between a number and its unit ("1 ms"): the number goes down too
+                if cut - 1 > start and plain[cut - 1] == " " and plain[cut - 2].isdigit():
+                    cut -= 1
+                if plain[cut] == " " and plain[cut - 1].isdigit():
+                    back = cut
+                    while back > start and (plain[back - 1].isdigit() or plain[back - 1] in ".,"):
+                        back -= 1
+                    if back > start:
+                        cut = back
                 # nor a line that starts with a closing mark (、。）): its word comes along
                 if plain[cut] in _NO_LINE_START and cut - 1 > start:
+                    before = cut
                     cut -= 1
+                    while cut > start and _nameish(plain[cut - 1]) and _nameish(plain[cut]):
+                        cut -= 1  # the word before the mark is a name: it all goes down
+                    if cut == start:
+                        cut = before  # a name that fills the line: the mark starts the next
                 cuts.append(cut)
                 start = cut
                 used = cell_len(plain[cut:i])
@@ -250,7 +264,8 @@ _NO_LINE_START = frozenset("、。，．）」』】〉》：；！？ー…ぁ�
 
 
 def _nameish(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in "_.")
+    """A character of a Python name, a number or a unit (µs): never folded inside."""
+    return (ch.isascii() and (ch.isalnum() or ch in "_.")) or ch == "µ"
 
 
 def fit_items(items: list[Text], width: int, indent: int = 0, gap: int = 3) -> Text:
