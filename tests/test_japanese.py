@@ -200,3 +200,19 @@ def test_a_japanese_line_is_folded_where_a_reader_expects() -> None:
     lines = fold("ならず、切るコックは切り替え間隔まで", 8)
     assert not any(line.startswith(("、", "。")) for line in lines), lines
     assert "".join(lines) == "ならず、切るコックは切り替え間隔まで"
+
+
+def test_the_japanese_deadlock_banner_is_folded_to_the_screen_not_pushed_below_its_mark() -> None:
+    """Left to the widget, "× デッドロック：…" put the × alone on its line and the sentence,
+    which has no spaces, under it."""
+    from rich.cells import cell_len
+
+    from tui.app import panels
+
+    store = load(str(RECORDINGS / "carrots-and-sink.jsonl"))
+    at = panels.Moment(store.bounds()[1], live=False, growing=False, lang="ja")
+    banner = panels.banner(store, at, width=40)
+    assert banner is not None
+    lines = banner.plain.splitlines()
+    assert len(lines) >= 2 and lines[0].startswith("× デッドロック：")
+    assert all(cell_len(line) <= 40 for line in lines), lines

@@ -120,13 +120,15 @@ def stats(
     moving: bool,
     saved: str | None = None,
     events_rate: float = 0.0,
+    width: int = 10_000,
 ) -> Text:
     """The measured figures as they stood at the clock shown. ``moving``: the clock moves
-    (live, or a replay playing), so the peak -- a sweep of every span -- waits until it stops."""
+    (live, or a replay playing), so the peak -- a sweep of every span -- waits until it stops.
+    ``width``: the panel's, where a Japanese line is folded (see :func:`_told`)."""
     lang = at.lang
     if store.header.get("runs"):
         return Text.assemble(
-            headless.stacked_note(lang),
+            _told(headless.stacked_note(lang), lang, width),
             "\n",
             (say("events", lang) + " ", "dim"),
             f"{store.events:,}",
@@ -237,7 +239,18 @@ def narration(store: TraceStore, at: Moment, console: Console, width: int, room:
         shown = shown[1:]
 
 
-def banner(store: TraceStore, at: Moment) -> Text | None:
+def _told(text: Text, lang: str, width: int) -> Text:
+    """``text`` folded to ``width`` here when it is Japanese: left to the widget, a sentence
+    without spaces goes whole onto a line of its own, and its fold can push a wide character
+    over the panel's edge."""
+    if lang != "ja":
+        return text
+    folded = hang(Text(), text, max(1, width))
+    folded.rstrip()
+    return folded
+
+
+def banner(store: TraceStore, at: Moment, width: int = 10_000) -> Text | None:
     """What went wrong, once the clock shown has reached it: the outcome and each error's own
     last line (the exception a cook raised), wrapped, never cut. None: nothing went wrong."""
     end = store.end
@@ -270,4 +283,4 @@ def banner(store: TraceStore, at: Moment) -> Text | None:
         if last not in seen and last not in lines[0]:
             seen.add(last)
             lines.append(f"  {who}{'：' if lang == 'ja' else ': '}{last}")
-    return Text("\n".join(lines), style="bold")
+    return _told(Text("\n".join(lines), style="bold"), lang, width)

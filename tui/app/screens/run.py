@@ -253,12 +253,15 @@ class RunScreen(Screen[None]):
             self._load_mark = clock
             self._load = self.host.load()
         # the figures read the clock the header and the chart read: recomputed when it moves
-        key = (now, self.store.version, tuple(self._load), self.lang, self.source.saved)
+        width = self._panel("side").content_region.width
+        key = (now, self.store.version, tuple(self._load), self.lang, self.source.saved, width)
         if key != self._figures_key:
             self._figures_key = key
             # the peak sweeps every span: once the clock stands still, not at every frame
             moving = self.growing or (not self.live and self.timeline.playing)
-            figures = panels.stats(self.store, at, moving, self.source.saved, self._events_rate)
+            figures = panels.stats(
+                self.store, at, moving, self.source.saved, self._events_rate, width
+            )
             meters = panels.meters(self._load, self.live, self.lang)  # empty when none was read
             self._figures_text = (
                 Text.assemble(figures, "\n\n", meters) if meters else figures + "\n"
@@ -272,7 +275,7 @@ class RunScreen(Screen[None]):
         told = panels.narration(self.store, at, self.app.console, width, self._lines_left(top))
         side.content = Text.assemble(top, told)
         banner = self._panel("banner")
-        text = panels.banner(self.store, at)
+        text = panels.banner(self.store, at, banner.content_region.width or self.size.width)
         if banner.display != (text is not None):  # restyling costs: only on a change
             banner.display = text is not None
         if text is not None:
