@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import time
 
 from scenarios.kitchen.menu import get
@@ -50,9 +51,16 @@ def _measure(probed: bool) -> tuple[int, float]:
 
 
 def test_one_knife_probed_switches_like_bare() -> None:
-    """GIL hand-offs (voluntary switches) stay within 1.5x of the same work unprobed."""
-    bare, bare_wall = _measure(probed=False)
-    probed, probed_wall = _measure(probed=True)
+    """GIL hand-offs (voluntary switches) stay within 1.5x of the same work unprobed.
+
+    Three pairs, bare and probed by turns, compared by their medians: one pair alone read
+    1,052 against 676 once in a clean CI run (the counts wander with the machine), where the
+    other runs that day read well inside."""
+    pairs = [(_measure(probed=False), _measure(probed=True)) for _ in range(3)]
+    bare = statistics.median(b for (b, _), _ in pairs)
+    probed = statistics.median(p for _, (p, _) in pairs)
+    bare_wall = statistics.median(w for (_, w), _ in pairs)
+    probed_wall = statistics.median(w for _, (_, w) in pairs)
     assert bare > 50, "the bare run should hand the GIL around too"
-    assert probed <= 1.5 * bare, (probed, bare)
-    assert probed_wall <= 1.5 * bare_wall + 0.5
+    assert probed <= 1.5 * bare, pairs
+    assert probed_wall <= 1.5 * bare_wall + 0.5, pairs
