@@ -27,6 +27,7 @@ from scenarios.wire import (
     FINAL_STATES,
     LABEL,
     REASON,
+    START_CPU,
     STATE,
     STATE_WIDTH,
     ActorDeclared,
@@ -285,6 +286,9 @@ class TraceStore:
         self.cues: list[tuple[int, int, str, str]] = []
         """(t, actor, English, Japanese), in time order"""
         self.values: list[tuple[int, int, str, float]] = []
+        self.starts: list[tuple[int, int]] = []
+        """(t, CPU ns) of each kitchen's start-up (``START_CPU`` values, a comparison's too):
+        kept apart so that the figures, redrawn while a run streams, never scan every value."""
         self.errors: list[tuple[int, int, str]] = []
         self.locks: list[tuple[int, int, str, bool]] = []
         self.end: dict[str, Any] = {}
@@ -400,6 +404,8 @@ class TraceStore:
             raise StoreError(f"not a finite number ({cut(repr(number), 21)})")
         if self._room(self.values):
             insort(self.values, (_instant(t), actor, one_line(name), v))
+            if name.rsplit(".", 1)[-1] == START_CPU:
+                self.starts.append((_instant(t), int(v * 1e6)))
 
     def add_error(self, t: int, actor: int, text: str) -> None:
         if self._room(self.errors):

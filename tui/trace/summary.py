@@ -14,7 +14,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from scenarios.wire import FINAL_STATES, START_CPU, Kind, State
+from scenarios.wire import FINAL_STATES, Kind, State
 
 if TYPE_CHECKING:
     from tui.trace.store import Actor, TraceStore
@@ -100,13 +100,7 @@ def _figures(store: TraceStore, peak: bool, cores: bool, until: int | None) -> S
                 per_core[c] = per_core.get(c, 0) + stop - a.t[last]
         actors.append(ActorSummary(a, run, ready, wait, a.t[0], a.t[last], final))
     most = most_running(store, until) if peak else 0
-    start_cpu = int(
-        sum(
-            number * 1e6
-            for t, _, name, number in store.values
-            if name.rsplit(".", 1)[-1] == START_CPU and (until is None or t <= until)
-        )
-    )
+    start_cpu = sum(ns for t, ns in store.starts if until is None or t <= until)
     return Summary(wall, cpu, cpu / wall if wall else 0.0, most, per_core, actors, start_cpu)
 
 
