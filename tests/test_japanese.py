@@ -94,6 +94,9 @@ def test_the_glossary_names_each_part_of_a_name() -> None:
     assert names.ja("Cook A · trial 2 at 5 ms") == "コックA · 試行2（5 ms）"
     assert names.ja("dish 3: chopping") == "料理3：切る"
     assert names.ja("Pool cook_0") == "プールのコック0"
+    assert (
+        names.ja("8 cooks 0.95× · 1,234 forced switches") == "コック8人 0.95× · 強制スイッチ1,234回"
+    )
     assert names.ja("MyThread-1") == "MyThread-1", "a name the glossary does not know stays"
 
 

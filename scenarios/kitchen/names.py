@@ -83,8 +83,6 @@ WHOLE: dict[str, str] = {
     "{} cook {}×": "コック{}人 {}×",
     "{} cooks {}×": "コック{}人 {}×",
     "{} forced switches": "強制スイッチ{}回",
-    "1 core": "コア1つ",
-    "{} cores": "コア{}つ",
     # what they do, and what they wait for (labels)
     "chopping": "切る",
     "in the oven": "オーブンの中",
@@ -138,7 +136,7 @@ WHOLE: dict[str, str] = {
 """English name (``{}``: a letter or a number) → Japanese."""
 
 _SEPARATORS = re.compile(r"( · | › |: )")
-_SLOTS = re.compile(r"(?<![A-Za-z])([A-Z]|\d+(?:\.\d+)?)(?![A-Za-z])")
+_SLOTS = re.compile(r"(?<![A-Za-z])([A-Z]|\d[\d,]*(?:\.\d+)?)(?![A-Za-z])")
 
 
 def ja(name: str, extra: dict[str, str] | None = None) -> str:

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from scenarios.wire import Kind, Reason, State
 from tui.report import glyphs, headless, words
-from tui.report.headless import hang, seconds
+from tui.report.headless import folded, hang, seconds
 from tui.report.words import said, say
 from tui.trace import raster
 from tui.trace.lanes import Lane
@@ -243,11 +243,7 @@ def _told(text: Text, lang: str, width: int) -> Text:
     """``text`` folded to ``width`` here when it is Japanese: left to the widget, a sentence
     without spaces goes whole onto a line of its own, and its fold can push a wide character
     over the panel's edge."""
-    if lang != "ja":
-        return text
-    folded = hang(Text(), text, max(1, width))
-    folded.rstrip()
-    return folded
+    return folded(text, max(1, width)) if lang == "ja" else text
 
 
 def banner(store: TraceStore, at: Moment, width: int = 10_000) -> Text | None:

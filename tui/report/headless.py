@@ -217,6 +217,13 @@ def hang(head: Text, body: Text, width: int) -> Text:
     return out
 
 
+def folded(text: Text, width: int) -> Text:
+    """``text`` wrapped (English) or folded (Japanese) to ``width``, with no last newline."""
+    out = hang(Text(), text, width)
+    out.rstrip()
+    return out
+
+
 def _fold(body: Text, room: int) -> list[Text]:
     """``body`` cut into lines of at most ``room`` columns, between any two characters."""
     lines: list[Text] = []
@@ -454,9 +461,7 @@ def view(
         last = text.strip().splitlines()[-1] if text.strip() else ""
         who = name(store.header, store.actors[actor].name, lang)
         parts.append(Text(said(lang, "error in {}: {}", who, last), style="red"))
-    told = hang(Text(), outcome(store, lang), width)
-    told.rstrip()
-    parts.append(told)
+    parts.append(folded(outcome(store, lang), width))
     return Group(*parts)
 
 

@@ -60,7 +60,6 @@ JA: dict[str, str] = {
     "core {}: {}": "コア{}：{}",
     # figures
     "wall": "経過時間",
-    "CPU": "CPU",
     "CPU ": "CPU",
     "CPU (threads running)": "CPU（スレッドの実行時間）",
     "CPU starting kitchens": "キッチンの起動CPU",
@@ -149,7 +148,6 @@ JA: dict[str, str] = {
     "Run": "実行",
     "Run again": "もう一度",
     "Tour": "ツアー",
-    "Settings": "設定",
     "Set parameters": "パラメーター",
     "Help": "ヘルプ",
     "palette": "コマンド",
@@ -173,16 +171,12 @@ JA: dict[str, str] = {
     "parameters": "パラメーター",
     "  s to change": "  s で変更",
     "NAME=VALUE …, Enter to keep, Esc to leave": "名前=値 …、Enterで決定、Escで戻る",
-    "io-bound": "I/Oバウンド",
-    "cpu-bound": "CPUバウンド",
     # compare and table
     "measured: ": "測定結果：",
     "the text says: ": "記事では：",
-    "measured: {}": "測定結果：{}",
     "speed-up": "速度比",
     "involuntary switches": "強制スイッチ",
     "voluntary switches": "自発スイッチ",
-    "{} · {:,} forced switches": "{} · 強制スイッチ{:,}回",
     "kitchen": "キッチン",
     "CPUs": "CPU数",
     "observed": "観察",
@@ -236,11 +230,10 @@ def name(header: dict[str, Any], text: str, lang: str) -> str:
     glossary knows it; a traced program's as the program named it."""
     if lang != "ja" or not kitchen(header):
         return text
-    extra = _titles()
-    title, title_ja = header.get("title"), header.get("title_ja")
-    if isinstance(title, str) and isinstance(title_ja, str) and title not in extra:
-        extra = {**extra, title: title_ja}
-    return names.ja(text, extra)
+    title_ja = header.get("title_ja")
+    if text == header.get("title") and isinstance(title_ja, str) and text not in _titles():
+        return title_ja  # a comparison's own title, which no scenario has
+    return names.ja(text, _titles())
 
 
 def title(header: dict[str, Any], lang: str) -> str:
