@@ -83,15 +83,20 @@ def spread(xs: list[float], fmt: str = ".2f", unit: str = "") -> str:
 
 
 def bench_probe_event() -> None:
-    n = 200_000
+    """Each side of a round is the fastest of three passes: a pass lasts ~30 ms, and a
+    neighbour's burst on this shared machine lands on one pass, not on the cost it measures."""
+    n = 100_000
     now = time.monotonic_ns
 
-    def bare() -> float:
+    def bare_pass() -> float:
         buf: list[tuple[int, int, int, int, int, int]] = []
         t = time.perf_counter()
         for _ in range(n):
             buf.append((now(), 1, 2, 0, 0, 0))
         return (time.perf_counter() - t) / n
+
+    def bare() -> float:
+        return min(bare_pass() for _ in range(3))
 
     queue = CTX.SimpleQueue()
     done = CTX.SimpleQueue()
@@ -102,11 +107,14 @@ def bench_probe_event() -> None:
     emit = PROBE.emit
     running = int(State.RUNNING)
 
-    def probed() -> float:
+    def probed_pass() -> float:
         t = time.perf_counter()
         for _ in range(n):
             emit(tp, tp.actor, running)
         return (time.perf_counter() - t) / n
+
+    def probed() -> float:
+        return min(probed_pass() for _ in range(3))
 
     base, ours = paired(bare, probed)
     PROBE.flush(tp)
@@ -175,7 +183,7 @@ def bench_cpu_scenario() -> tuple[float, float]:
 def bench_transport() -> None:
     """Both sides move the same packed batches (packing is in the per-event probe cost) and
     decode them into int64 arrays on arrival, as the collector does."""
-    batch = [(time.monotonic_ns(), 1, 2, 0, 1, 0)] * 1024
+    batch = [time.monotonic_ns(), 1, 2, 0, 1, 0] * 1024
     payload = pack(batch)
     batches = 2000
     events = batches * 1024

@@ -19,7 +19,7 @@ from scenarios.wire import Cue, Record, State, pack
 
 
 def good() -> bytes:
-    states = pack([(1, 7, int(State.RUNNING), 0, 0, 0)])
+    states = pack([1, 7, int(State.RUNNING), 0, 0, 0])
     return encode((states, [Cue(1, 7, "hello", "")], (7, int(State.RUNNING), 0)))
 
 
@@ -29,8 +29,8 @@ def good() -> bytes:
         "not a tuple",
         (b"", None),
         (b"x" * 7, None, None),  # not whole events
-        (pack([(1, 7, 99, 0, 0, 0)]), None, None),  # no such state
-        (pack([(1, 7, 2, 0, 1 << 20, 0)]), None, None),  # no such core
+        (pack([1, 7, 99, 0, 0, 0]), None, None),  # no such state
+        (pack([1, 7, 2, 0, 1 << 20, 0]), None, None),  # no such core
         (b"", [(99, 1)], None),  # no such record kind
         (b"", [(2, 1, 7, "en")], None),  # a cue one field short
         (b"", [(2, "t", 7, "en", "ja")], None),  # a field of the wrong type

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 
-from scenarios.probe._buffer import FLUSH_EVENTS, FLUSH_NS, P, ThreadBuffer
+from scenarios.probe._buffer import FLUSH_NS, FLUSH_VALUES, P, ThreadBuffer
 from scenarios.probe._clock import CHUNK_MS, READY_MIN_NS, burn, calibrate, cpu_now, getcpu, now
 from scenarios.wire import Cue, Error, Kind, Reason, State, Value
 
@@ -84,7 +84,7 @@ def cpu_work(ms: float, label: str | None = None) -> None:
     core = core_now()
     w0 = wall()
     c0 = cpu()
-    tp.buf.append((w0, actor, running, 0, core, lab))
+    tp.buf += (w0, actor, running, 0, core, lab)
     for _ in range(chunks):
         burn(iters)
         w1 = wall()
@@ -93,14 +93,14 @@ def cpu_work(ms: float, label: str | None = None) -> None:
         lost = (w1 - w0) - (c1 - c0)
         if lost > READY_MIN_NS:
             buf = tp.buf
-            buf.append((w1 - lost, actor, ready, 0, core, lab))
-            buf.append((w1, actor, running, 0, new_core, lab))
+            buf += (w1 - lost, actor, ready, 0, core, lab)
+            buf += (w1, actor, running, 0, new_core, lab)
         elif new_core != core:
-            tp.buf.append((w1, actor, running, 0, new_core, lab))
+            tp.buf += (w1, actor, running, 0, new_core, lab)
         core = new_core
         w0 = w1
         c0 = c1
-        if w1 - tp.last_flush > FLUSH_NS or len(tp.buf) >= FLUSH_EVENTS:
+        if w1 - tp.last_flush > FLUSH_NS or len(tp.buf) >= FLUSH_VALUES:
             probe.flush(tp)
     tp.run_wall, tp.run_cpu = w0, c0  # still running: the stretch goes on from the last chunk
 
