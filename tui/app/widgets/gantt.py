@@ -18,7 +18,7 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Click, MouseScrollDown, MouseScrollLeft, MouseScrollRight, MouseScrollUp
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -128,6 +128,13 @@ class Gantt(ScrollView, can_focus=True):
         """Per core and window: (cells final so far, the cells computed up to now)."""
         self._styles: dict[str, Style] = {}
         """Component styles combined with the widget's own, built once per style change."""
+        self._frame_size: tuple[int, int, int] | None = None
+        """(drawing width, height, scroll row) while one frame is drawn: Textual's ``size``
+        and regions walk the DOM at every read, which was a fifth of a live frame."""
+        self._shown: dict[int, Strip] = {}
+        """Each row's strip as last painted: a live frame repaints only the rows that differ."""
+        self._painting = False
+        """Textual is painting rows now (what ``render_line`` returns is then on screen)."""
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -148,13 +155,11 @@ class Gantt(ScrollView, can_focus=True):
     def _geometry(self) -> tuple[int, int, list[list[tuple[str, str, str]]], int]:
         """(name column, cells, legend lines, rows for lanes) for the size now; computed once
         per size and names (each part of a frame asks, and ``size`` is not free)."""
-        size = self.size
-        # the drawing width leaves out the vertical scrollbar, which covers the last column
-        width = self.scrollable_content_region.width
+        width, height, _ = self._sizes()
         cores = self.view == "cores"
         key = (
             width,
-            size.height,
+            height,
             self._longest,
             cores,
             self.lang,
@@ -170,10 +175,32 @@ class Gantt(ScrollView, can_focus=True):
                 if cores
                 else glyphs.legend_lines(width, lang=self.lang)
             )
-            rows = max(0, size.height - 2 - len(legend))
+            rows = max(0, height - 2 - len(legend))
             self._geometry_key = key
             self._geometry_value = (names, max(1, width - names - 1), legend, rows)
         return self._geometry_value
+
+    def _sizes(self) -> tuple[int, int, int]:
+        """(drawing width, height, scroll row): the frame's own while one is drawn."""
+        if self._frame_size is not None:
+            return self._frame_size
+        # the drawing width leaves out the vertical scrollbar, which covers the last column
+        return (
+            self.scrollable_content_region.width,
+            self.size.height,
+            self.scroll_offset.y,
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """One frame: the sizes are read once for all its rows."""
+        self._frame_size = None
+        self._frame_size = self._sizes()
+        self._painting = True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_size = None
+            self._painting = False
 
     @property
     def name_width(self) -> int:
@@ -200,7 +227,31 @@ class Gantt(ScrollView, can_focus=True):
         end = max(end, start + 1)
         if (start, end, now, origin) != (self.start, self.end, self.now, self.origin):
             self.start, self.end, self.now, self.origin = start, end, now, origin
+            self._repaint_changed()
+
+    def _repaint_changed(self) -> None:
+        """Repaint the rows whose picture changed, not the whole chart.
+
+        A live frame moves "now" 30 times a second, and most rows look the same after it (a
+        cell spans many frames): each row is drawn here (its strip is cached for the paint
+        that follows) and compared with the one on screen. Repainting every row was most of
+        the UI's CPU while a run streamed (measured: ``python -m benchmarks ui``).
+        """
+        if not self._shown or not self.is_mounted:
             self.refresh()
+            return
+        self._frame_size = self._sizes()
+        try:
+            width, height, _ = self._frame_size
+            changed = [self._line(y) != self._shown.get(y) for y in range(height)]
+        finally:
+            self._frame_size = None
+        y = 0
+        for differs, run in groupby(changed):  # one region per run of changed rows
+            n = len(list(run))
+            if differs:
+                self.refresh(Region(0, y, width, n))
+            y += n
 
     def set_cursor(self, t: int | None, lane: int | None = None) -> None:
         self.cursor = t
@@ -295,14 +346,21 @@ class Gantt(ScrollView, can_focus=True):
     # -- rendering --------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        strip = self._line(y)
+        if self._painting:  # Textual's paint, not a caller reading a row
+            self._shown[y] = strip
+        return strip
+
+    def _line(self, y: int) -> Strip:
+        """Row ``y`` of the widget as it looks now (cached under everything that changes it)."""
+        width, _, scroll_y = self._sizes()
         base = self._style("")
         if width <= 0:
             return Strip.blank(width, base)
         foot = y - self.lane_rows
         if foot >= 0:
             return self._footer(foot, width)
-        line = y + self.scroll_offset.y
+        line = y + scroll_y
         row, part = divmod(line, self.row_height)
         if not self.lanes:
             if line == 0:
@@ -334,7 +392,16 @@ class Gantt(ScrollView, can_focus=True):
         )
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_lane(row, lane, cells, cursor_col, width)
+            codes, look = self._codes(lane, cells)
+            cut = glyphs.shown_cells(self.start, self.end, cells, self.now)
+            codes[cut:] = [_FUTURE] * (cells - cut)
+            # a live frame moves "now" but mostly not the picture: the same cells are the
+            # same strip, not a new one (a strip costs more than the cells it shows)
+            drawn = (row, lane, tuple(codes), cursor_col, self.selected == row, width)
+            strip = self._cache.get(drawn)
+            if strip is None:
+                strip = self._render_lane(row, lane, codes, look, cursor_col, width)
+                self._cache[drawn] = strip
             self._cache[key] = strip
         if part:  # a tall lane's lower line: the same cells under a blank name
             lower = self._cache.get((*key, "lower"))
@@ -351,19 +418,33 @@ class Gantt(ScrollView, can_focus=True):
         indent = self.name_width + 1
         future = self._style("future")
         if row < 2:
-            marks, labels = glyphs.axis_text(self.start, self.end, self.cells, self.origin, seconds)
-            text = (marks, labels)[row]
-            return (
-                Strip([Segment(" " * indent, future), Segment(text, future)], width)
-                .crop(0, width)
-                .extend_cell_length(width, self._style(""))
-            )
+            key: tuple[object, ...] = ("axis", row, self.start, self.end, self.cells, self.origin)
+            strip = self._cache.get((*key, width))
+            if strip is None:
+                marks, labels = glyphs.axis_text(
+                    self.start, self.end, self.cells, self.origin, seconds
+                )
+                text = (marks, labels)[row]
+                strip = (
+                    Strip([Segment(" " * indent, future), Segment(text, future)], width)
+                    .crop(0, width)
+                    .extend_cell_length(width, self._style(""))
+                )
+                self._cache[(*key, width)] = strip
+            return strip
         lines = self._geometry()[2]
         k = row - 2
         if k >= len(lines):
             return Strip.blank(width, self._style(""))
+        key = ("legend", tuple(lines[k]), width)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._cache[key] = self._legend_line(lines[k], width)
+        return strip
+
+    def _legend_line(self, line: list[tuple[str, str, str]], width: int) -> Strip:
         segments = [Segment("  ", self._style(""))]
-        for i, (glyph, look, word) in enumerate(lines[k]):
+        for i, (glyph, look, word) in enumerate(line):
             if i:
                 segments.append(Segment(" " * glyphs.LEGEND_GAP, self._style("")))
             style = (
@@ -381,8 +462,15 @@ class Gantt(ScrollView, can_focus=True):
         return 0
 
     def _render_lane(
-        self, row: int, lane: Lane, cells: int, cursor_col: int | None, width: int
+        self,
+        row: int,
+        lane: Lane,
+        codes: list[int],
+        look: dict[int, tuple[str, Style]],
+        cursor_col: int | None,
+        width: int,
     ) -> Strip:
+        cells = len(codes)
         name_width = self.name_width
         name_style = self._style("heading" if lane.heading else "name")
         if self.selected == row:
@@ -392,9 +480,6 @@ class Gantt(ScrollView, can_focus=True):
             Segment(pad(title, name_width), name_style),
             Segment("│", self._style("future")),
         ]
-        codes, look = self._codes(lane, cells)
-        cut = glyphs.shown_cells(self.start, self.end, cells, self.now)
-        codes[cut:] = [_FUTURE] * (cells - cut)
         if cursor_col is not None and 0 <= cursor_col < cells:
             code = codes[cursor_col]
             glyph, style = look[code]
@@ -404,6 +489,8 @@ class Gantt(ScrollView, can_focus=True):
         for code, run in groupby(codes):
             glyph, style = look[code]
             segments.append(Segment(glyph * len(list(run)), style))
+        if name_width + 1 + cells == width:  # the usual case: no crop, no second strip
+            return Strip(segments, width)
         return Strip(segments, width).crop(0, width)
 
     def _codes(self, lane: Lane, cells: int) -> tuple[list[int], dict[int, tuple[str, Style]]]:
