@@ -273,3 +273,37 @@ def test_most_at_once_reads_what_ran_together_not_a_chunk_s_overlap() -> None:
     assert summarise(_cooks(together)).max_running == 2
     short = [[(0, 7), (8, 12)], [(6, 9), (11, 13)]]  # frying-pan's 12 ms: once read as 0
     assert summarise(_cooks(short)).max_running == 1
+
+
+def test_an_end_mark_is_one_cell_wherever_the_end_falls_in_it() -> None:
+    """A lane that ends (done or failed) shows one mark, in the cell holding its instant, by
+    every path and in sub-windows as the Gantt computes them; a mark weighed as a span a cell
+    wide drew twice (``▏▏``) when the end fell early in a cell."""
+    for final in (State.DONE, State.FAILED):
+        for frac in (0.05, 0.3, 0.49, 0.51, 0.7, 0.95):
+            store = TraceStore()
+            index = store.declare(1, Kind.THREAD, "Cook")
+            cells, width = 20, 1_000_000  # 1 ms a cell over [0, 20 ms)
+            end = int((7 + frac) * width)
+            for k in range(0, end, 50_000):  # running and ready by turns until the end
+                store.add_state(index, k, State.RUNNING if k // 50_000 % 2 == 0 else State.READY)
+            store.add_state(index, end, final)
+            a = store.actors[index]
+            lo, hi = 0, cells * width
+            want = 7
+            paths = {
+                "spans": raster._by_spans(store, a, lo, hi, cells, None),
+                "few": raster._few(store, a, lo, hi, cells, None),
+                "sums": raster._by_sums(store, a, lo, hi, cells, None),
+            }
+            for path, got in paths.items():
+                marks = [k for k, code in enumerate(got) if code == final]
+                assert marks == [want], (final.name, frac, path, got)
+            # the Gantt's way: the cells up to 7, then from 7 on, each computed alone
+            split = raster.buckets(store, a, lo, 7 * width, 7, None) + raster.buckets(
+                store, a, 7 * width, hi, cells - 7, None
+            )
+            # and a window that ends inside the end's cell still shows it
+            short = raster.buckets(store, a, lo, int((7 + (1 + frac) / 2) * width), 8, None)
+            assert short[-1] == final, (frac, short)
+            assert [k for k, code in enumerate(split) if code == final] == [want], (frac, split)

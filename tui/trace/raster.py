@@ -4,6 +4,11 @@ Three ways to the same answer, chosen by how many events fall in the window agai
 cells it has (each measured: README, "How it draws" and "Speed"): walking the spans, prefix sums
 in plain Python for a handful of cells, and prefix sums through numpy for many. The numpy views
 look at the store's own arrays (no copy) and die before the store's lock is released.
+
+An actor's end (done, failed) is a mark in the one cell that holds its instant, whatever else
+that cell holds, by every path. Weighed as a span a cell wide from the event, it spread over the
+two cells it touched and drew twice (a lane ending ``▏▏``), or, late in a window's last cell,
+not at all.
 """
 
 from __future__ import annotations
@@ -84,21 +89,20 @@ def _by_spans(
     last = store.visible(actor, open_end)
     stop = _open_end(store, open_end)
     partial: dict[int, dict[int, float]] = {}
+    marks: dict[int, int] = {}
     lo_i = max(0, bisect_right(ts, start) - 1)
     hi_i = min(last, bisect_left(ts, end))
     for k in range(lo_i, hi_i + 1):
         state = st[k]
         a = ts[k]
+        if state in FINAL_STATES:  # the end mark, not a lane of "done": see the module's note
+            if start <= a < end:
+                marks[int((a - start) // width)] = state
+            continue
         b = ts[k + 1] if k < last else max(stop, a)
-        if state in FINAL_STATES:
-            b = a + width  # the end mark, not a lane of "done"
-        at = a
         a, b = max(a, start), min(b, end)
         if b <= a:
-            if state == State.FAILED and start <= at < end:  # the instant, not the clamp
-                b = a + 1
-            else:
-                continue
+            continue
         ca = (a - start) / width
         cb = (b - start) / width
         i, j = int(ca), min(n - 1, int(cb - 1e-9))
@@ -116,9 +120,11 @@ def _by_spans(
             j -= 1
         out[i : j + 1] = [state] * (j + 1 - i)
     for c, w in partial.items():
-        if out[c] != -1 and out[c] != State.FAILED:
+        if out[c] != -1:
             continue  # wholly covered by one span: that state fills it
-        out[c] = State.FAILED if State.FAILED in w else max(w, key=w.__getitem__)
+        out[c] = max(w, key=w.__getitem__)
+    for c, state in marks.items():
+        out[min(c, n - 1)] = state
     return out
 
 
@@ -182,10 +188,8 @@ def _few(
             best, weight = int(State.READY), ready
         if a < alive and min(b, alive) - max(a, first) > weight:
             best = int(State.NEW)
-        if final is not None and b > stop and a < stop + width:
-            mark = min(b, stop + width) - max(a, stop)
-            if final == State.FAILED or mark > weight:
-                best = final
+        if final is not None and a <= stop < b:  # the end's own cell: see the module's note
+            best = final
         out.append(best)
     return out
 
@@ -230,10 +234,8 @@ def _by_sums(
     stacked = np.stack(shares)
     top = stacked.max(axis=0)
     best = np.where(top > 0, np.array(codes)[stacked.argmax(axis=0)], -1)
-    if final is not None and start - width < stop < end:
-        mark = np.minimum(b, stop + width) - np.maximum(a, stop)
-        show = (mark > 0) & ((final == State.FAILED) | (mark > top))
-        best[show] = int(final)
+    if final is not None and start <= stop < end:  # the end's own cell: see the module's note
+        best[(a <= stop) & (stop < b)] = int(final)
     return best.tolist()  # type: ignore[no-any-return]
 
 
