@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from multiprocessing.queues import SimpleQueue
 
-from scenarios.probe._clock import READY_MIN_NS, cpu_now, getcpu, now
+from scenarios.probe._clock import READY_MIN_NS, core_view, cpu_now, now
 from scenarios.wire import STATE_WIDTH, ActorDeclared, Kind, LabelText, Record, State, pack
 
 FLUSH_EVENTS = 1024
@@ -35,6 +35,7 @@ class ThreadBuffer:
     __slots__ = (
         "actor",
         "buf",
+        "cpu",
         "last_flush",
         "meta",
         "reason",
@@ -49,6 +50,8 @@ class ThreadBuffer:
         self.buf: list[int] = []
         """Six integers an event, in :data:`scenarios.wire.STATE_FIELDS` order."""
         self.meta: list[Record] = []
+        self.cpu = core_view()
+        """``cpu[0]``: the core this thread is on now (made here, read only by this thread)."""
         self.last_flush = now()
         self.state = int(State.NEW)
         self.reason = 0
@@ -117,7 +120,7 @@ class Probe:
         """The hot path: one clock read, one core read, one append; a bare run drops at flush."""
         t = now()
         buf = tp.buf
-        buf += (t, actor, state, reason, getcpu(), label)
+        buf += (t, actor, state, reason, tp.cpu[0], label)
         if len(buf) >= FLUSH_VALUES or t > tp.last_flush + FLUSH_NS:
             self.flush(tp)
 
@@ -125,7 +128,7 @@ class Probe:
         """The thread runs again: mark it, and note both clocks to check the stretch later."""
         tp.run_cpu = cpu_now()
         t = tp.run_wall = now()  # the event's own time: a later READY can never precede it
-        tp.buf += (t, tp.actor, int(State.RUNNING), 0, getcpu(), label)
+        tp.buf += (t, tp.actor, int(State.RUNNING), 0, tp.cpu[0], label)
         if len(tp.buf) >= FLUSH_VALUES or t > tp.last_flush + FLUSH_NS:
             self.flush(tp)  # inside the stretch: its GIL wait counts as ready
 
@@ -144,11 +147,11 @@ class Probe:
         lost = (t - tp.run_wall) - (cpu_now() - tp.run_cpu)
         tp.run_wall = 0
         if lost > READY_MIN_NS:
-            tp.buf += (t - lost, tp.actor, int(State.READY), 0, getcpu(), 0)
+            tp.buf += (t - lost, tp.actor, int(State.READY), 0, tp.cpu[0], 0)
 
     def emit_at(self, tp: ThreadBuffer, t: int, actor: int, state: int, reason: int = 0) -> None:
         """A transition known to have happened at ``t`` (a timer's due time), not now."""
-        tp.buf += (t, actor, state, reason, getcpu(), 0)
+        tp.buf += (t, actor, state, reason, tp.cpu[0], 0)
 
     def flush(self, tp: ThreadBuffer) -> None:
         """Send this thread's batch; the one place the probe lets go of the GIL."""

@@ -10,7 +10,7 @@ import threading
 import time
 
 from scenarios.probe._buffer import FLUSH_NS, FLUSH_VALUES, P, ThreadBuffer
-from scenarios.probe._clock import CHUNK_MS, READY_MIN_NS, burn, calibrate, cpu_now, getcpu, now
+from scenarios.probe._clock import CHUNK_MS, READY_MIN_NS, burn, calibrate, cpu_now, now
 from scenarios.wire import Cue, Error, Kind, Reason, State, Value
 
 REASONS = {r.name.lower(): int(r) for r in Reason}
@@ -76,12 +76,12 @@ def cpu_work(ms: float, label: str | None = None) -> None:
     probe.stop_running(tp)
     actor = tp.actor
     lab = probe.label(label, tp)
-    core_now = getcpu
+    on = tp.cpu
     wall = now
     cpu = cpu_now
     running = int(State.RUNNING)
     ready = int(State.READY)
-    core = core_now()
+    core = on[0]
     w0 = wall()
     c0 = cpu()
     tp.buf += (w0, actor, running, 0, core, lab)
@@ -89,7 +89,7 @@ def cpu_work(ms: float, label: str | None = None) -> None:
         burn(iters)
         w1 = wall()
         c1 = cpu()
-        new_core = core_now()
+        new_core = on[0]
         lost = (w1 - w0) - (c1 - c0)
         if lost > READY_MIN_NS:
             buf = tp.buf

@@ -31,7 +31,7 @@ from typing import Any
 
 from scenarios.probe import _asyncio
 from scenarios.probe._buffer import FLUSH_VALUES, P, ThreadBuffer
-from scenarios.probe._clock import READY_MIN_NS, getcpu, now
+from scenarios.probe._clock import READY_MIN_NS, now
 from scenarios.probe._scrub import scrub
 from scenarios.program import ENV_TOP
 from scenarios.program.sender import Sender
@@ -87,7 +87,7 @@ def _end(tp: ThreadBuffer | None) -> None:
         return
     tp.waits = 0
     buf = tp.buf
-    buf += (now(), tp.actor, RUNNING, 0, getcpu(), 0)
+    buf += (now(), tp.actor, RUNNING, 0, tp.cpu[0], 0)
     if len(buf) >= FLUSH_VALUES:
         P.flush(tp)
 
@@ -227,7 +227,7 @@ def _patch_threading() -> None:
         P.local.tp = tp
         _actor_of[_ident()] = tp.actor
         P.declare(tp, tp.actor, Kind.THREAD, P.process_actor, self.name, threading.get_native_id())
-        tp.buf += (now(), tp.actor, RUNNING, 0, getcpu(), 0)
+        tp.buf += (now(), tp.actor, RUNNING, 0, tp.cpu[0], 0)
         try:
             bootstrap_inner(self)
         finally:
@@ -476,8 +476,8 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
         if due:
             task._cookline_due = 0
             if t - due > READY_MIN_NS:  # its timer fell due while the loop was busy
-                tp.buf += (due, actor, READY, 0, getcpu(), 0)
-        tp.buf += (t, actor, RUNNING, 0, getcpu(), 0)
+                tp.buf += (due, actor, READY, 0, tp.cpu[0], 0)
+        tp.buf += (t, actor, RUNNING, 0, tp.cpu[0], 0)
         run(self)
         buf = tp.buf  # read again: the step may have flushed (and replaced) it
         if task.done():
@@ -485,12 +485,12 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
         else:
             waiter = task._fut_waiter
             if waiter is None:  # a bare yield (sleep(0)): straight back in the ready queue
-                buf += (now(), actor, READY, 0, getcpu(), 0)
+                buf += (now(), actor, READY, 0, tp.cpu[0], 0)
             else:
                 timer = timers.pop(id(waiter), None)
                 if timer is not None:
                     task._cookline_due = timer
-                buf += (now(), actor, WAITING, SLEEP if timer else IO, getcpu(), 0)
+                buf += (now(), actor, WAITING, SLEEP if timer else IO, tp.cpu[0], 0)
         if len(tp.buf) >= FLUSH_VALUES:
             P.flush(tp)
         return None
@@ -529,7 +529,7 @@ def _task_ended(tp: ThreadBuffer, task: Any, actor: int) -> None:
         return
     exc = task._exception
     if exc is None:
-        tp.buf += (now(), actor, DONE, 0, getcpu(), 0)
+        tp.buf += (now(), actor, DONE, 0, tp.cpu[0], 0)
         return
     text = scrub("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     tp.meta.append(Error(now(), actor, text))
