@@ -19,6 +19,7 @@ from typing import Any
 
 from scenarios import probe
 from scenarios.probe._buffer import P as PROBE  # the hot path itself, measured
+from scenarios.supervisor.collector import new_queue
 from scenarios.wire import STATE_WIDTH, State, pack, unpack
 from tui.trace.store import TraceStore
 
@@ -98,7 +99,7 @@ def bench_probe_event() -> None:
     def bare() -> float:
         return min(bare_pass() for _ in range(3))
 
-    queue = CTX.SimpleQueue()
+    queue = new_queue(CTX)  # the run's own queue, as the supervisor makes it
     done = CTX.SimpleQueue()
     reader = CTX.Process(target=_drain, args=(queue, done))
     reader.start()
@@ -147,7 +148,7 @@ def _one_knife(cooks: int, ms: float) -> float:
 
 def bench_cpu_scenario() -> tuple[float, float]:
     iters = probe.calibrate()
-    queue = CTX.SimpleQueue()
+    queue = new_queue(CTX)  # the run's own queue, as the supervisor makes it
     done = CTX.SimpleQueue()
     reader = CTX.Process(target=_drain, args=(queue, done))
     reader.start()
@@ -192,7 +193,7 @@ def bench_transport() -> None:
     events = batches * 1024
 
     def ours() -> float:
-        queue = CTX.SimpleQueue()
+        queue = new_queue(CTX)  # the run's own queue, as the supervisor makes it
         done = CTX.SimpleQueue()
         reader = CTX.Process(target=_drain, args=(queue, done))
         reader.start()

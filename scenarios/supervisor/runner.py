@@ -29,7 +29,7 @@ from scenarios import probe
 from scenarios.kitchen.menu import Scenario
 from scenarios.supervisor import watchdog
 from scenarios.supervisor.affinity import choose_cpus
-from scenarios.supervisor.collector import BatchSink, Collector, close_writer
+from scenarios.supervisor.collector import BatchSink, Collector, close_writer, new_queue
 from scenarios.supervisor.guard import guard
 from scenarios.supervisor.interpreter import Interpreter, spawning_with
 from scenarios.supervisor.tree import adopt_orphans, descendants, kill_tree, tree_cpu
@@ -165,7 +165,7 @@ class Run(Control):
 
     def _supervise(self) -> None:
         ctx = multiprocessing.get_context("spawn")
-        queue = ctx.SimpleQueue() if self.probed else None
+        queue = new_queue(ctx) if self.probed else None
         proc = ctx.Process(
             target=probe.worker_main,
             args=(
