@@ -185,8 +185,8 @@ def _layout(n: int) -> Struct:
 def pack(values: list[int]) -> bytes:
     """A thread's flat buffer (six integers an event) as one native int64 byte string.
 
-    One ``Struct.pack`` of the whole batch, on the worker's own thread: measured here, packing a
-    list of tuples through ``chain`` cost ~85 ns an event, and ``array('q', ...)`` more.
+    One ``Struct.pack`` of the whole batch, on the worker's own thread: measured here ~36 ns an
+    event, where a list of tuples through ``chain`` cost ~85 and ``array('q', ...)`` more.
     """
     return _layout(len(values) // STATE_WIDTH).pack(*values)
 

@@ -303,7 +303,7 @@ def test_an_end_mark_is_one_cell_wherever_the_end_falls_in_it() -> None:
             split = raster.buckets(store, a, lo, 7 * width, 7, None) + raster.buckets(
                 store, a, 7 * width, hi, cells - 7, None
             )
-            # and a window that ends inside the end's cell still shows it
+            assert [k for k, code in enumerate(split) if code == final] == [want], (frac, split)
+            # and a window whose last cell holds the end (past the end's middle) still shows it
             short = raster.buckets(store, a, lo, int((7 + (1 + frac) / 2) * width), 8, None)
             assert short[-1] == final, (frac, short)
-            assert [k for k, code in enumerate(split) if code == final] == [want], (frac, split)

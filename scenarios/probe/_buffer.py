@@ -3,11 +3,13 @@
 Measured on this machine (README, "Measured here"): one queue put per event multiplied the GIL
 hand-offs of two CPU-bound threads about a hundredfold, while batches left them as they were.
 So each thread fills its own list and the *emitting thread* packs and sends it -- when it is
-about to wait, when the list is full, or every ~20 ms of work. The list is flat, six integers an
-event (``buf += (t, actor, state, reason, core, label)``): no tuple outlives the append, and the
-flush packs the list as it stands, where a list of tuples cost a third more an event (measured:
-``python -m benchmarks probe``). There is no feeder or helper
+about to wait, when the list is full, or every ~20 ms of work. There is no feeder or helper
 thread, which is why the queue is a ``SimpleQueue`` and not a ``Queue``.
+
+The list is flat, six integers an event (``buf += (t, actor, state, reason, core, label)``): no
+tuple outlives the append, and the flush packs the list as it stands. Measured here, packing a
+list of 6-tuples cost ~85 ns an event against ~36 for the flat list, and the whole event 1.9-2.0x
+the bare clock + append against 1.8x (the send left out, eleven rounds, by turns).
 """
 
 from __future__ import annotations
