@@ -71,6 +71,30 @@ def test_buckets_take_the_dominant_state() -> None:
     assert raster.buckets(store, a, 0, 15 * MS, 3)[:2] == [State.RUNNING, State.RUNNING]
 
 
+def test_a_batch_of_many_undeclared_tasks_lands_per_actor_in_order_of_appearance() -> None:
+    """A loop thread's batch: its tasks' events interleaved, their declarations sent later."""
+    s = TraceStore()
+    s.start_clock(0)
+    keys = [30, 10, 20]
+    ev = []
+    for k in range(12):
+        key = keys[k % 3] if k < 9 else 10
+        ev.append(
+            (k * MS, key, State.RUNNING if k % 2 else State.WAITING, 0, k % 2, 77 * (key == 20))
+        )
+    s.ingest(array("q", [x for e in ev for x in e]), [LabelText(77, "stir")])
+    assert [a.key for a in s.actors] == keys
+    for key in keys:
+        a = s.actors[keys.index(key)]
+        assert list(a.t) == [e[0] for e in ev if e[1] == key]
+        assert list(a.state) == [e[2] for e in ev if e[1] == key]
+        assert list(a.core) == [e[4] for e in ev if e[1] == key]
+    assert {sp.label for sp in s.spans(s.actors[2])} == {"stir"}
+    assert {sp.label for sp in s.spans(s.actors[1])} == {""}
+    s.ingest(array("q"), [ActorDeclared(20, Kind.TASK, 0, "stir the sauce", 1, 0)])
+    assert s.actors[2].name == "stir the sauce" and s.actors[2].kind == Kind.TASK
+
+
 def test_late_events_from_another_batch_are_put_in_time_order() -> None:
     store = _store()
     b = store.by_name("Cook B")
