@@ -112,6 +112,10 @@ def test_asyncio_abc_three_tasks_wait_together_on_one_thread(trace: Traced) -> N
     wall = max(span_of(store, t)[1] for t in tasks) - min(span_of(store, t)[0] for t in tasks)
     waits = [time_in(store, t, State.WAITING) for t in tasks]
     assert wall < 0.6 * sum(waits)
+    for t in tasks:  # each awaits asyncio.sleep: found by the timer its step armed
+        assert {int(r) for s, r in zip(t.state, t.reason, strict=True) if s == State.WAITING} == {
+            int(Reason.SLEEP)
+        }
     assert any("Task A starting" in en for _, _, en, _ in store.cues), "its output is shown"
 
 

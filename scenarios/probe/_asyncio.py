@@ -157,9 +157,15 @@ LOOP = int(Reason.LOOP)
 """A task's every ready is its loop's: due, queued, and the loop runs someone else."""
 
 
-def _instrument_loop(loop: asyncio.AbstractEventLoop, factory: bool = True) -> None:
-    """Teach one loop to report its thread's idle waits and its timers' due times, and (with
-    ``factory``) its tasks' steps through a wrapped coroutine each."""
+def _instrument_loop(
+    loop: asyncio.AbstractEventLoop,
+    factory: bool = True,
+    timers: bool = True,
+    on_idle: Callable[[ThreadBuffer], None] | None = None,
+) -> None:
+    """Teach one loop to report its thread's idle waits, (with ``timers``) its sleep timers'
+    due times, and (with ``factory``) its tasks' steps through a wrapped coroutine each.
+    ``on_idle`` runs as the loop goes idle, before the flush: work nobody is waiting for."""
     import asyncio
     from asyncio import futures
 
@@ -173,7 +179,8 @@ def _instrument_loop(loop: asyncio.AbstractEventLoop, factory: bool = True) -> N
             _timer_due[id(args[0])] = int(when * 1e9)
         return call_at(when, callback, *args, **kw)
 
-    loop.call_at = traced_call_at  # type: ignore[method-assign,assignment]
+    if timers:
+        loop.call_at = traced_call_at  # type: ignore[method-assign,assignment]
     if factory:
         loop.set_task_factory(_task_factory)  # type: ignore[arg-type]
     selector = getattr(loop, "_selector", None)
@@ -186,10 +193,15 @@ def _instrument_loop(loop: asyncio.AbstractEventLoop, factory: bool = True) -> N
     def traced_select(timeout: float | None = None) -> Any:
         if timeout is not None and timeout <= 0:
             return select(timeout)
+        t0 = now()
         tp = P.thread()
+        if on_idle is not None:
+            on_idle(tp)
         P.stop_running(tp)
         P.emit(tp, tp.actor, idle, io, P.label("event loop idle", tp))
         P.flush(tp)
+        if timeout is not None:  # the flush's time comes off the wait: no timer falls due late
+            timeout = max(0.0, timeout - (now() - t0) / 1e9)
         events = select(timeout)
         P.start_running(tp)
         return events

@@ -19,6 +19,7 @@ import os
 import threading
 from collections.abc import Iterator
 from multiprocessing.queues import SimpleQueue
+from typing import Any
 
 from scenarios.probe._clock import READY_MIN_NS, core_view, cpu_now, now
 from scenarios.wire import STATE_WIDTH, ActorDeclared, Kind, LabelText, Record, State, pack
@@ -44,6 +45,7 @@ class ThreadBuffer:
         "run_cpu",
         "run_wall",
         "state",
+        "tasks",
         "waits",
     )
 
@@ -61,6 +63,9 @@ class ThreadBuffer:
         """Wall clock when the thread last started running outside CPU chunks (0: not)."""
         self.run_cpu = 0
         """Its thread CPU time then."""
+        self.tasks: list[Any] = []
+        """A traced program's loop thread: tasks it has seen but not yet declared, as
+        ``actor, task`` pairs (declared when the loop idles: naming is no step's cost)."""
         self.waits = 0
         """A traced program's thread: 1 inside an announced wait (only the outermost of
         nested ones is announced), -1 once it has ended."""
@@ -163,11 +168,13 @@ class Probe:
         if q is None or (not buf and not tp.meta):
             buf.clear()
             return
-        actor = tp.actor
-        for i in range(len(buf) - STATE_WIDTH, -1, -STATE_WIDTH):  # its own latest state
-            if buf[i + 1] == actor:
+        if buf:  # its own latest state, searched newest first at C speed
+            actors = buf[len(buf) - STATE_WIDTH + 1 :: -STATE_WIDTH]
+            try:
+                i = len(buf) - STATE_WIDTH * (actors.index(tp.actor) + 1)
                 tp.state, tp.reason = buf[i + 2], buf[i + 3]
-                break
+            except ValueError:  # a loop thread's batch of its tasks' events alone
+                pass
         states = pack(buf) if buf else b""
         meta = tp.meta or None
         tp.buf = []
