@@ -119,6 +119,16 @@ def test_asyncio_abc_three_tasks_wait_together_on_one_thread(trace: Traced) -> N
     assert any("Task A starting" in en for _, _, en, _ in store.cues), "its output is shown"
 
 
+def test_a_loop_that_never_idles_still_names_its_tasks(trace: Traced) -> None:
+    """Tasks are named when their loop idles; one that never does names them within a
+    quarter second, so a run killed before its end still has its lanes named."""
+    _, store, result = trace("busy_loop.py")
+    assert result.outcome == "killed", result.message
+    tasks = lanes(store, Kind.TASK, "stir")
+    assert len(tasks) == 3
+    assert all(time_in(store, t, State.RUNNING) > 100_000_000 for t in tasks)
+
+
 def test_run_until_complete_twice_is_one_after_another(trace: Traced) -> None:
     _, store, result = trace("one_after_another.py")
     assert result.ok, result.message

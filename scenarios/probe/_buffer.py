@@ -41,6 +41,7 @@ class ThreadBuffer:
         "cpu",
         "last_flush",
         "meta",
+        "named_at",
         "reason",
         "run_cpu",
         "run_wall",
@@ -66,6 +67,8 @@ class ThreadBuffer:
         self.tasks: list[Any] = []
         """A traced program's loop thread: tasks it has seen but not yet declared, as
         ``actor, task`` pairs (declared when the loop idles: naming is no step's cost)."""
+        self.named_at = 0
+        """When the oldest of those first ran (ns)."""
         self.waits = 0
         """A traced program's thread: 1 inside an announced wait (only the outermost of
         nested ones is announced), -1 once it has ended."""

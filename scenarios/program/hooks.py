@@ -75,6 +75,8 @@ def _begin(reason: int, label: str | None, held_by: int = 0) -> ThreadBuffer | N
         if holder is not None:
             tp.meta.append(LockHeld(t, holder, label, True))
         tp.meta.append(LockWanted(t, tp.actor, label))
+    if tp.tasks:  # a loop thread about to block (a blocking call in a coroutine)
+        _declare_tasks(tp)
     P.emit(tp, tp.actor, WAITING, reason, P.label(label, tp))
     P.flush(tp)
     return tp
@@ -491,6 +493,8 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
         else:
             due = 0
             actor = task._cookline = P.new_id()
+            if not tp.tasks:
+                tp.named_at = now()
             tp.tasks += (actor, task)
         t = now()
         if due and t - due > READY_MIN_NS:  # its timer fell due while the loop was busy
@@ -513,7 +517,9 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
                 buf += (now(), actor, WAITING, SLEEP if due else IO, cpu[0], 0)
             task._cookline_due = due
         if len(tp.buf) >= FLUSH_VALUES:
-            if len(tp.tasks) >= 2 * MOST_UNDECLARED:
+            if tp.tasks and (
+                len(tp.tasks) >= 2 * MOST_UNDECLARED or now() - tp.named_at > NAMED_WITHIN_NS
+            ):
                 _declare_tasks(tp)
             P.flush(tp)
         return None
@@ -523,6 +529,8 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
 
 MOST_UNDECLARED = 4096
 """Tasks a loop that never idles may run before it declares them (at its next full buffer)."""
+NAMED_WITHIN_NS = 250_000_000
+"""Nor does it leave a task unnamed for longer than this (past its next full buffer)."""
 
 
 def _declare_tasks(tp: ThreadBuffer) -> None:
