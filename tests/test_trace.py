@@ -498,6 +498,8 @@ def test_a_blocking_call_in_a_coroutine_leaves_the_others_ready(trace: Traced) -
     stir = lanes(store, Kind.TASK, "stir")[0]
     assert time_in(store, stir, State.RUNNING) > 300_000_000
     assert time_in(store, timer, State.READY) > 200_000_000, "its timer rang while the loop stirred"
+    readies = {int(r) for s, r in zip(timer.state, timer.reason, strict=True) if s == State.READY}
+    assert readies == {int(Reason.LOOP)}, "a task's ready is its loop's, never the GIL's"
     clumsy = lanes(store, Kind.TASK, "clumsy")[0]
     assert clumsy.state[-1] == State.FAILED
     text = next(t for _, a, t in store.errors if a == clumsy.index)

@@ -49,7 +49,7 @@ from scenarios.wire import (
 READY, RUNNING, WAITING = int(State.READY), int(State.RUNNING), int(State.WAITING)
 DONE, FAILED = int(State.DONE), int(State.FAILED)
 SLEEP, LOCK, JOIN, QUEUE = int(Reason.SLEEP), int(Reason.LOCK), int(Reason.JOIN), int(Reason.QUEUE)
-IO = int(Reason.IO)
+IO, LOOP = int(Reason.IO), int(Reason.LOOP)
 TASK = int(Kind.TASK)
 
 SHORTEST_SLEEP = 0.001
@@ -498,7 +498,7 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
             tp.tasks += (actor, task)
         t = now()
         if due and t - due > READY_MIN_NS:  # its timer fell due while the loop was busy
-            tp.buf += (due, actor, READY, 0, cpu[0], 0, t, actor, RUNNING, 0, cpu[0], 0)
+            tp.buf += (due, actor, READY, LOOP, cpu[0], 0, t, actor, RUNNING, 0, cpu[0], 0)
         else:
             tp.buf += (t, actor, RUNNING, 0, cpu[0], 0)
         timers = getattr(self._loop, "_scheduled", ())
@@ -511,7 +511,7 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
             waiter = task._fut_waiter
             if waiter is None:  # a bare yield (sleep(0)): straight back in the ready queue
                 due = 0
-                buf += (now(), actor, READY, 0, cpu[0], 0)
+                buf += (now(), actor, READY, LOOP, cpu[0], 0)
             else:
                 due = _armed(timers, waiter) if len(timers) > armed else 0
                 buf += (now(), actor, WAITING, SLEEP if due else IO, cpu[0], 0)
