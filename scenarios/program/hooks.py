@@ -30,7 +30,7 @@ from types import FrameType, ModuleType
 from typing import Any
 
 from scenarios.probe import _asyncio
-from scenarios.probe._buffer import FLUSH_VALUES, P, ThreadBuffer
+from scenarios.probe._buffer import FLUSH_NS, FLUSH_VALUES, P, ThreadBuffer
 from scenarios.probe._clock import READY_MIN_NS, now
 from scenarios.probe._scrub import scrub
 from scenarios.program import ENV_TOP
@@ -516,7 +516,7 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
                 due = _armed(timers, waiter) if len(timers) > armed else 0
                 buf += (now(), actor, WAITING, SLEEP if due else IO, cpu[0], 0)
             task._cookline_due = due
-        if len(tp.buf) >= FLUSH_VALUES:
+        if len(tp.buf) >= FLUSH_VALUES or t > tp.last_flush + FLUSH_NS:
             if tp.tasks and (
                 len(tp.tasks) >= 2 * MOST_UNDECLARED or now() - tp.named_at > NAMED_WITHIN_NS
             ):
