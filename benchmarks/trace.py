@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,10 +49,17 @@ def untraced(path: Path) -> tuple[float, int]:
     return _elapsed(out.stderr), _switches() - before
 
 
+OWN_CPU: dict[str, list[float]] = {}
+"""Per program, Cookline's own CPU seconds while it traced it (its collector, sampler and
+store): on two cores, CPU the traced program may have to share."""
+
+
 def traced(path: Path) -> tuple[float, int]:
     before = _switches()
+    cpu = time.process_time()
     run, store = session.start_trace(Program((str(path),), passthrough=False))
     result = run.wait()
+    OWN_CPU.setdefault(path.name, []).append(time.process_time() - cpu)
     assert result is not None and result.ok, result
     switches = _switches() - before
     return _elapsed("\n".join(en for _, _, en, _ in store.cues)), switches
@@ -91,6 +99,13 @@ def bench_trace(report: Callable[[str, str, str, bool], None]) -> None:
             peer[name].append(viz / base)
             if program == "cpu_threads.py":
                 switches.append(mine_sw / max(base_sw, 1))
+    for name, program in CASES:
+        own = OWN_CPU.get(program, [])
+        if own:
+            print(
+                f"     ({name}: Cookline's own CPU while tracing it {statistics.median(own):.2f} s"
+                f" ({min(own):.2f}–{max(own):.2f}))"
+            )
     for name, _ in CASES:
         med = statistics.median(ours[name])
         viz = statistics.median(peer[name])
