@@ -11,7 +11,6 @@ import pytest
 
 from scenarios.wire import ActorDeclared, Kind, LabelText, Reason, Record, State
 from tui.trace import raster, summary
-from tui.trace import store as store_module
 from tui.trace.store import TraceStore
 from tui.trace.summary import summarise
 
@@ -96,29 +95,25 @@ def test_a_batch_of_many_undeclared_tasks_lands_per_actor_in_order_of_appearance
     assert s.actors[2].name == "stir the sauce" and s.actors[2].kind == Kind.TASK
 
 
-def test_a_small_batch_lands_as_the_numpy_path_lands_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One thread's short batch takes the strided-slice path; it must store what the 2-D
-    path stores: times from the clock's zero, a core of -1, reasons, labels."""
-    meta: list[Record] = [LabelText(77, "chop")]
+def test_one_thread_s_batch_lands_whole() -> None:
+    """One thread's short batch (the live view's usual one): times from the clock's zero, a
+    core of -1, reasons, labels, and the newest event's age as the lag."""
     ev = [
         (5000, 9, State.RUNNING, 0, -1, 0),
         (6000, 9, State.READY, Reason.GIL, 1, 0),
         (7000, 9, State.WAITING, Reason.LOCK, 3, 77),
         (9000, 9, State.DONE, 0, 1, 77),
     ]
-    stores = []
-    for small in (store_module.SMALL_BATCH, 0):
-        monkeypatch.setattr(store_module, "SMALL_BATCH", small)
-        s = TraceStore()
-        s.start_clock(1000)
-        s.ingest(array("q", [x for e in ev for x in e]), meta)
-        stores.append(s)
-    (a,), (b,) = stores[0].actors, stores[1].actors
-    for field in ("t", "state", "reason", "core", "label"):
-        assert list(getattr(a, field)) == list(getattr(b, field)), field
+    s = TraceStore()
+    s.start_clock(1000)
+    s.ingest(array("q", [x for e in ev for x in e]), [LabelText(77, "chop")])
+    (a,) = s.actors
     assert list(a.t) == [4000, 5000, 6000, 8000]
+    assert list(a.state) == [State.RUNNING, State.READY, State.WAITING, State.DONE]
+    assert list(a.reason) == [0, Reason.GIL, Reason.LOCK, 0]
     assert list(a.core) == [-1, 1, 3, 1]
-    assert [stores[0].labels[i] for i in a.label] == ["", "", "chop", "chop"]
+    assert [s.labels[i] for i in a.label] == ["", "", "chop", "chop"]
+    assert s.events == 4 and s.lag > 0
 
 
 def test_late_events_from_another_batch_are_put_in_time_order() -> None:

@@ -238,9 +238,6 @@ class Actor:
         self.cored = n
 
 
-SMALL_BATCH = 256
-"""A batch of one actor this short is split without numpy (whose fixed cost per call is
-larger than such a batch's whole work)."""
 _DTYPES = {"q": np.int64, "b": np.int8, "h": np.int16, "i": np.int32}
 
 
@@ -493,7 +490,7 @@ class TraceStore:
 
     # -- the wire's writer: the collector's batches ---------------------------------------------
 
-    def ingest(self, states: Any, records: list[Record]) -> None:
+    def ingest(self, states: array, records: list[Record]) -> None:
         """One batch from the wire: absolute ``monotonic_ns`` times, wire ids.
 
         A batch almost always comes from one thread, so it is split per actor with array
@@ -524,36 +521,35 @@ class TraceStore:
             self.labels.append(self._label_text.get(key, ""))
         return i
 
-    def _ingest_states(self, states: Any, n: int, t0: int) -> int:
-        """Append a batch's events to their actors; returns the newest wire time in it."""
-        if n <= SMALL_BATCH and isinstance(states, array):
-            ids = states[ACTOR::STATE_WIDTH]
-            if ids.count(ids[0]) == n:
-                return self._ingest_one(states, ids[0], n, t0)
-        # numpy views the batch as rows (no copy): per batch a handful of C calls whatever
-        # its length, where per-event Python cost 24 µs a 50-event batch (measured)
-        rows = np.frombuffer(states, dtype=np.int64, count=n * STATE_WIDTH).reshape(n, -1)
-        keys = rows[:, ACTOR]
-        first = int(keys[0])
-        if (keys == first).all():
+    def _ingest_states(self, states: array, n: int, t0: int) -> int:
+        """Append a batch's events to their actors; returns the newest wire time in it.
+
+        numpy views the batch as rows (no copy) and converts each column once, whatever the
+        batch's length; the two questions most batches answer "one thread" and "no labels" to
+        are asked of strided slices of the array itself, at C speed without numpy's fixed cost
+        per call (at 100 k events/s over 40 threads a batch is ~50 events)."""
+        w = STATE_WIDTH
+        rows = np.frombuffer(states, dtype=np.int64, count=n * w).reshape(n, w)
+        ids = states[ACTOR::w]
+        first = ids[0]
+        if ids.count(first) == n:
             runs = [(first, 0, n)]
         else:  # a loop thread's batch holds many tasks: one stable sort makes each a run
-            order = np.argsort(keys, kind="stable")
+            order = np.argsort(rows[:, ACTOR], kind="stable")
             rows = rows[order]
             keys = rows[:, ACTOR]
             starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
             ends = np.r_[starts[1:], n]
             seen = np.argsort(order[starts])  # in order of first appearance, as actors are made
             runs = [(int(keys[starts[g]]), int(starts[g]), int(ends[g])) for g in seen.tolist()]
-        labels = rows[:, LABEL]
-        if labels.any():
-            wire, where = np.unique(labels, return_inverse=True)
-            index = np.array([self._wire_label(int(w)) for w in wire], dtype=np.int32)
-            lab = _packed("i", index[where])
-        else:
+        if states[LABEL::w].count(0) == n:
             lab = array("i", bytes(4 * n))
-        # whole columns converted once; per actor a slice of each (C speed)
-        ts = _packed("q", rows[:, T] - t0)
+        else:
+            wire, where = np.unique(rows[:, LABEL], return_inverse=True)
+            index = np.array([self._wire_label(int(x)) for x in wire], dtype=np.int32)
+            lab = _packed("i", index[where])
+        t = rows[:, T]
+        ts = _packed("q", t - t0)
         st, re, co = (
             _packed("b", rows[:, STATE]),
             _packed("b", rows[:, REASON]),
@@ -561,7 +557,7 @@ class TraceStore:
         )
         if len(runs) == 1:
             self.add_states(self._actor(first).index, ts, st, re, co, lab)
-            return int(rows[:, T].max())
+            return int(t.max())
         by_key = self._by_key
         for key, a, b in runs:  # add_states inlined: a busy loop's batch is hundreds of runs
             actor = by_key.get(key) or self._actor(key)
@@ -574,31 +570,6 @@ class TraceStore:
                 actor.core += co[a:b]
                 actor.label += lab[a:b]
         self._events += n
-        return int(rows[:, T].max())
-
-    def _ingest_one(self, states: array, key: int, n: int, t0: int) -> int:
-        """One thread's small batch (at 100 k events/s over 40 threads, ~50 events every 20
-        ms): each column is a strided view of the batch, converted in one call, where the
-        2-D path's masks and copies cost more than the batch's own work (measured here: 43 µs
-        a 50-event batch against 33, medians of eight runs taken by turns)."""
-        w = STATE_WIDTH
-        col = np.frombuffer(states, dtype=np.int64, count=n * w)
-        t = col[T::w]
-        ts = array("q")
-        ts.frombytes((t - t0).tobytes())
-        labels = states[LABEL::w]
-        if labels.count(0) == n:
-            lab = array("i", bytes(4 * n))
-        else:
-            lab = array("i", [self._wire_label(x) for x in labels])
-        self.add_states(
-            self._actor(key).index,
-            ts,
-            array("b", col[STATE::w].astype(np.int8).tobytes()),
-            array("b", col[REASON::w].astype(np.int8).tobytes()),
-            array("h", col[CORE::w].astype(np.int16).tobytes()),
-            lab,
-        )
         return int(t.max())
 
     def _record(self, r: Record, t0: int) -> None:
