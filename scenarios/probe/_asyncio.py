@@ -1,8 +1,9 @@
 """asyncio, instrumented: each task a lane, each step between suspensions ``running``.
 
-A task's coroutine is wrapped so its steps are marked from the loop's own thread; a timer's due
-time is noted so a task due while the loop was busy elsewhere shows ``ready`` from then; the
-selector's idle wait is the loop's thread ``waiting (io)``.
+A task's coroutine is wrapped so its steps are marked from the loop's own thread; the due time
+of the sleep timer a step armed is read off the loop's heap (:func:`armed`), so a task due while
+the loop was busy elsewhere shows ``ready`` from then; the selector's idle wait is the loop's
+thread ``waiting (io)``.
 """
 
 from __future__ import annotations
@@ -76,12 +77,12 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
             _story_names[key] = name
         return name
 
-    def _after(self, tp: ThreadBuffer, yielded: Any) -> None:
+    def _after(self, tp: ThreadBuffer, yielded: Any, timers: Any, before: int) -> None:
         if yielded is None:  # a bare yield (sleep(0)): straight back in the ready queue
             P.emit(tp, self.actor, READY, LOOP)
             return
-        due = _timer_due.pop(id(yielded), None)
-        if due is not None:
+        due = armed(timers, before, yielded, _aio.set_result)
+        if due:
             self._due = due
             P.emit(tp, self.actor, int(State.WAITING), int(Reason.SLEEP))
         else:
@@ -89,6 +90,8 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
 
     def _step(self, fn: Callable[..., Any], *args: Any) -> Any:
         tp = self._before()
+        timers = getattr(_aio.get_running_loop(), "_scheduled", ())
+        before = len(timers)
         try:
             yielded = fn(*args)
         except StopIteration:
@@ -101,7 +104,7 @@ class _TracedCoro(Coroutine[Any, Any, Any]):
             error(self.actor, traceback_text())
             P.emit(tp, self.actor, int(State.FAILED))
             raise
-        self._after(tp, yielded)
+        self._after(tp, yielded, timers, before)
         return yielded
 
     def send(self, value: Any) -> Any:
@@ -130,13 +133,31 @@ class _Asyncio:
     a statement ``import asyncio`` in every task step costs a module lookup each time."""
 
     current_task: Callable[..., Any]
+    get_running_loop: Callable[..., Any]
+    set_result: Callable[..., Any]
     Task: Callable[..., Any]
 
 
 _aio = _Asyncio()
 
-_timer_due: dict[int, int] = {}
-"""id(future) -> monotonic ns at which the timer that completes it is due."""
+
+def armed(timers: Any, before: int, waiter: Any, set_result: Callable[..., Any]) -> int:
+    """When the sleep timer that completes ``waiter`` is due (ns), if the step that just ran
+    armed it (the loop's timer heap, ``timers``, held ``before`` timers then); else 0.
+
+    ``asyncio.sleep`` arms ``set_result(future)`` on the loop's heap, and ``heappush`` appends
+    and sifts up, so the timer a step pushed last lies on the path from the heap's last slot to
+    its root: a few slots, not the heap, and no wrapped ``call_at`` that every timer of the
+    program would pay for (a step that arms two timers may read as waiting on I/O)."""
+    if len(timers) <= before:
+        return 0
+    i = len(timers) - 1
+    while i >= 0:
+        h = timers[i]
+        if h._callback is set_result and h._args[0] is waiter:
+            return int(h._when * 1e9)
+        i = (i - 1) >> 1
+    return 0
 
 
 def _task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
@@ -160,27 +181,17 @@ LOOP = int(Reason.LOOP)
 def _instrument_loop(
     loop: asyncio.AbstractEventLoop,
     factory: bool = True,
-    timers: bool = True,
     on_idle: Callable[[ThreadBuffer], None] | None = None,
 ) -> None:
-    """Teach one loop to report its thread's idle waits, (with ``timers``) its sleep timers'
-    due times, and (with ``factory``) its tasks' steps through a wrapped coroutine each.
-    ``on_idle`` runs as the loop goes idle, before the flush: work nobody is waiting for."""
+    """Teach one loop to report its thread's idle waits and (with ``factory``) its tasks'
+    steps through a wrapped coroutine each. ``on_idle`` runs as the loop goes idle, before
+    the flush: work nobody is waiting for."""
     import asyncio
     from asyncio import futures
 
     _aio.current_task, _aio.Task = asyncio.current_task, asyncio.Task
-
-    set_result = futures._set_result_unless_cancelled  # type: ignore[attr-defined]
-    call_at = loop.call_at
-
-    def traced_call_at(when: float, callback: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-        if callback is set_result and args:
-            _timer_due[id(args[0])] = int(when * 1e9)
-        return call_at(when, callback, *args, **kw)
-
-    if timers:
-        loop.call_at = traced_call_at  # type: ignore[method-assign,assignment]
+    _aio.get_running_loop = asyncio.get_running_loop
+    _aio.set_result = futures._set_result_unless_cancelled  # type: ignore[attr-defined]
     if factory:
         loop.set_task_factory(_task_factory)  # type: ignore[arg-type]
     selector = getattr(loop, "_selector", None)

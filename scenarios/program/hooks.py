@@ -452,34 +452,22 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
     A step is timed where the loop runs it (``Handle._run`` of a task's step), not through a
     wrapped coroutine as in the kitchen: measured on 10,000 short tasks, the wrapper's frames
     cost ~7 µs a task (1.12-1.14x the program's time), the loop-side hook ~3 µs (1.04x). A
-    sleep's due time is read off the timer the step armed (:func:`_armed`), not through a
-    wrapped ``call_at``: one Python call fewer for every timer the program arms."""
+    sleep's due time is read off the timer the step armed (:func:`_asyncio.armed`), as in
+    the kitchen's loops."""
     loops = asyncio.selector_events.BaseSelectorEventLoop
     init = loops.__init__
 
     def traced_init(self: Any, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
         if P.queue is not None:
-            _asyncio._instrument_loop(self, factory=False, timers=False, on_idle=_declare_tasks)
+            _asyncio._instrument_loop(self, factory=False, on_idle=_declare_tasks)
 
     loops.__init__ = traced_init
     handle = asyncio.events.Handle
     run = handle._run
     task_type = asyncio.Task
     set_result = asyncio.futures._set_result_unless_cancelled
-
-    def _armed(timers: Any, waiter: Any) -> int:
-        """When the sleep timer for ``waiter`` is due (ns), if the step just armed it; else 0.
-
-        ``heappush`` appends and sifts up, so a timer pushed last lies on the path from the
-        heap's last slot to its root: a few slots, not the heap."""
-        i = len(timers) - 1
-        while i >= 0:
-            h = timers[i]
-            if h._callback is set_result and h._args[0] is waiter:
-                return int(h._when * 1e9)
-            i = (i - 1) >> 1
-        return 0
+    armed = _asyncio.armed
 
     def traced_run(self: Any) -> None:
         task = getattr(self._callback, "__self__", None)
@@ -502,7 +490,7 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
         else:
             tp.buf += (t, actor, RUNNING, 0, cpu[0], 0)
         timers = getattr(self._loop, "_scheduled", ())
-        armed = len(timers)
+        before = len(timers)
         run(self)
         buf = tp.buf  # read again: the step may have flushed (and replaced) it
         if task.done():
@@ -513,7 +501,7 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
                 due = 0
                 buf += (now(), actor, READY, LOOP, cpu[0], 0)
             else:
-                due = _armed(timers, waiter) if len(timers) > armed else 0
+                due = armed(timers, before, waiter, set_result)
                 buf += (now(), actor, WAITING, SLEEP if due else IO, cpu[0], 0)
             task._cookline_due = due
         if len(tp.buf) >= FLUSH_VALUES or t > tp.last_flush + FLUSH_NS:
