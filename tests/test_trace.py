@@ -126,7 +126,8 @@ def test_a_loop_that_never_idles_still_names_its_tasks(trace: Traced) -> None:
     assert result.outcome == "killed", result.message
     tasks = lanes(store, Kind.TASK, "stir")
     assert len(tasks) == 3
-    assert all(time_in(store, t, State.RUNNING) > 100_000_000 for t in tasks)
+    ran = [time_in(store, t, State.RUNNING) for t in tasks]
+    assert min(ran) > 0 and max(ran) < 3 * min(ran), f"they take turns at the loop: {ran}"
 
 
 def test_run_until_complete_twice_is_one_after_another(trace: Traced) -> None:
