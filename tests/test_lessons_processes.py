@@ -85,7 +85,9 @@ def test_plates_pass_through_a_pipe_and_the_server_waits_for_them(kitchen: Kitch
     server = next(
         a for a in summarise(done.store).actors if a.actor.name == "Dining room (server) · main"
     )
-    assert server.waiting > server.running  # the dining room mostly waits at the hatch
+    # the dining room mostly waits at the hatch: both kitchens must be up at once for it (seen
+    # in CI: a server kitchen started late under load found every plate already in the pipe)
+    parallel(server.waiting > server.running, "the dining room mostly waits at the hatch")
 
 
 def test_each_actor_lives_new_ready_running_waiting_done(kitchen: Kitchen) -> None:
