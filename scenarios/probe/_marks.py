@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 
-from scenarios.probe._buffer import FLUSH_NS, FLUSH_VALUES, P, ThreadBuffer
+from scenarios.probe._buffer import FLUSH_VALUES, P, ThreadBuffer
 from scenarios.probe._clock import CHUNK_MS, READY_MIN_NS, burn, calibrate, cpu_now, now
 from scenarios.wire import Cue, Error, Kind, Reason, State, Value
 
@@ -100,7 +100,7 @@ def cpu_work(ms: float, label: str | None = None) -> None:
         core = new_core
         w0 = w1
         c0 = c1
-        if w1 - tp.last_flush > FLUSH_NS or len(tp.buf) >= FLUSH_VALUES:
+        if w1 > tp.flush_by or len(tp.buf) >= FLUSH_VALUES:
             probe.flush(tp)
     tp.run_wall, tp.run_cpu = w0, c0  # still running: the stretch goes on from the last chunk
 
