@@ -518,11 +518,11 @@ def _patch_asyncio(asyncio: ModuleType) -> None:
 MOST_UNDECLARED = 16384
 """Tasks a loop that never idles may run before it declares them (at its next full buffer).
 
-Naming costs about as much as a first step, so a burst of first steps (``gather`` of 10,000
-coroutines) that names its tasks as it goes runs that much longer; with room for 16,384 it
-names them at the loop's next idle instead, where it delays nothing (measured: the burst took
-1.84x its untraced time with room for 4,096, 1.57x with 16,384, twenty rounds A B B A). The
-cap bounds the longest pause a loop that never idles takes to name its tasks."""
+Naming a task costs about as much as timing its step, so a burst of first steps (``gather``
+of 10,000 coroutines) that named its tasks as it went ran that much longer; with room for
+16,384 it names them at the loop's next idle instead, where it delays no step (the first
+steps' figure of ``python -m benchmarks trace``). The cap bounds the longest pause a loop
+that never idles takes to name its tasks."""
 NAMED_WITHIN_NS = 250_000_000
 """Nor does it leave a task unnamed for longer than this (past its next full buffer)."""
 
