@@ -15,7 +15,6 @@ import time
 import tracemalloc
 from array import array
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from scenarios import probe
@@ -55,19 +54,29 @@ def _drain_pipe(conn: Any, done: Any) -> None:
 
 
 ROUNDS = 5
-"""Pairs of runs a figure is read over: the baseline, then the measured, ROUNDS times."""
+"""Rounds a figure is read over, each the baseline and the measured twice (A B B A)."""
 
 
 def paired(
     baseline: Callable[[], float], measured: Callable[[], float], rounds: int = ROUNDS
 ) -> tuple[list[float], list[float]]:
-    """Each round runs the baseline then the measured once (A B A B…), so that drift on a
-    shared machine falls on both alike; a goal is judged on the median of the rounds."""
+    """Each round runs the baseline, the measured, the measured again and the baseline again
+    (A B B A), and each side's figure for the round is the mean of its two runs; a goal is
+    judged on the median of the rounds.
+
+    A B alone left two biases in the rounds: drift within a round fell on one side, and the
+    order did too (here the second of two back-to-back CPU runs was 8-9 % faster, whichever
+    it was). In A B B A each side runs once first and once second, and a steady drift lands
+    on both sides' means alike."""
     base: list[float] = []
     ours: list[float] = []
     for _ in range(rounds):
-        base.append(baseline())
-        ours.append(measured())
+        a1 = baseline()
+        b1 = measured()
+        b2 = measured()
+        a2 = baseline()
+        base.append((a1 + a2) / 2)
+        ours.append((b1 + b2) / 2)
     return base, ours
 
 
@@ -187,15 +196,15 @@ def bench_cpu_scenario() -> tuple[float, float]:
     reader.start()
 
     # A bare run against a bare run differs by up to a third here from one second to the next
-    # (a neighbour on the other core, the caches it shares): each side of a round is the faster
-    # of two runs, and nine rounds are read, so that one burst moves one run, not the median.
+    # (a neighbour on the other core, the caches it shares): nine rounds of A B B A are read,
+    # so that one burst moves one round, not the median.
     def bare() -> float:
         probe.setup(None, 1 << 24, iters)
-        return fastest(partial(_one_knife, 3, 200), 2)
+        return _one_knife(3, 200)
 
     def probed() -> float:
         probe.setup(queue, 1 << 24, iters)
-        return fastest(partial(_one_knife, 3, 200), 2)
+        return _one_knife(3, 200)
 
     bare_t, probed_t = paired(bare, probed, rounds=9)
     probe.setup(None, 1 << 24, iters)
