@@ -365,7 +365,7 @@ def bench_viztracer(bare: float, ours: float) -> None:
 def main() -> int:
     from benchmarks import frames
 
-    only = sys.argv[1:] or ["probe", "trace", "ui", "recordings"]
+    only = sys.argv[1:] or ["probe", "instructions", "trace", "ui", "recordings"]
     print(f"Cookline benchmarks · Python {sys.version.split()[0]} · {os.cpu_count()} cores\n")
     if only[0] == "soak":  # minutes of streaming: never part of the default run
         from benchmarks.soak import main as soak
@@ -380,6 +380,10 @@ def main() -> int:
         bench_transport()
         bench_store()
         bench_viztracer(bare, ours)
+    if "instructions" in only:
+        from benchmarks.instructions import bench_instructions
+
+        bench_instructions(report)
     if "trace" in only:
         from benchmarks.trace import bench_trace
 
