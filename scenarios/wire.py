@@ -181,7 +181,8 @@ _INT64 = "@l" if calcsize("@l") == 8 else "=q"
 """A native int64 for ``Struct``: C's ``long`` where it has 64 bits (Linux on 64-bit machines).
 Both write the same bytes, but CPython converts an int of more than one 30-bit digit (every
 time stamp and actor id) to a ``long`` in a short loop and to a ``long long`` through its
-generic byte-array path: packing a batch cost 54 ns an event against 89 here."""
+generic byte-array path: a 1,024-event batch packed in 57-67 us against 77-95 us here (the
+command is in the README, "Speed")."""
 
 
 @lru_cache(maxsize=64)
