@@ -25,6 +25,13 @@ EVENTS = 200_000
 TASKS = 10_000
 
 
+class Unsent:
+    """A queue that sends nothing: the probe's cost with the send left out."""
+
+    def put(self, message: object) -> None:
+        pass
+
+
 def _count(*args: str) -> int:
     """Instructions executed by ``python -m benchmarks.instructions ARGS`` under callgrind."""
     out = subprocess.run(
@@ -82,10 +89,6 @@ def _event(mode: str) -> None:
     from scenarios.probe._buffer import P
     from scenarios.wire import State
 
-    class Unsent:
-        def put(self, message: object) -> None:
-            pass
-
     probe.setup(Unsent(), 1 << 24, 1)
     tp = P.thread()
     tp.cpu = memoryview(bytearray(4)).cast("i")  # the rseq read, as on this machine
@@ -112,10 +115,6 @@ def _burst(mode: str, tasks: int) -> None:
 
     import scenarios.probe._buffer as buffer
     from scenarios.program import hooks
-
-    class Unsent:
-        def put(self, message: object) -> None:
-            pass
 
     buffer.FLUSH_NS = 10**15
     hooks.NAMED_WITHIN_NS = 10**15

@@ -17,6 +17,7 @@ from array import array
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks.instructions import Unsent
 from scenarios import probe
 from scenarios.probe._buffer import P as PROBE  # the hot path itself, measured
 from scenarios.supervisor.collector import new_queue
@@ -99,13 +100,6 @@ def fastest(run: Callable[[], float], passes: int) -> float:
 # -- 1. probe cost per event ---------------------------------------------------------------
 
 
-class _Unsent:
-    """A queue that sends nothing: the probe's cost with the send left out."""
-
-    def put(self, message: object) -> None:
-        pass
-
-
 def bench_probe_event() -> None:
     """Each side of a round is the fastest of three passes of ~30 ms. The send's share is read
     the same way: the probe sending nowhere against sending through the run's 1 MiB pipe, and
@@ -149,8 +143,8 @@ def bench_probe_event() -> None:
         return run
 
     base, ours = paired(lambda: fastest(bare_pass, 3), through(queues[0]))
-    unsent, small = paired(through(_Unsent()), through(queues[1]))
-    unsent2, big = paired(through(_Unsent()), through(queues[0]))
+    unsent, small = paired(through(Unsent()), through(queues[1]))
+    unsent2, big = paired(through(Unsent()), through(queues[0]))
     for q in queues:
         q.put(None)
         done.get()
