@@ -73,7 +73,10 @@ def test_more_cooks_more_switches_no_speed_up() -> None:
 
 
 def test_the_table_measured_with_affinity() -> None:
-    entries = verdict.run_series(verdict.table_plan(0.4))
+    # long enough that two spawned kitchens overlap for many 50 ms windows whatever the spread
+    # of their start-ups: at 0.4 the two kitchens' cooks were never both on a core for a whole
+    # 50 ms window in 5 of about 50 runs here (most running at once 1.00), a clean CI run's too
+    entries = verdict.run_series(verdict.table_plan(0.8))
     assert all(e.result.ok for e in entries)
     rows = {r["label"]: r for r in verdict.table_rows(entries)}
     assert len(rows) == 9
@@ -86,13 +89,18 @@ def test_the_table_measured_with_affinity() -> None:
     why = busy_elsewhere()
     if why is not None:
         pytest.skip(f"the one-core rows hold; the all-cores rows cannot be judged: {why}")
+    # the all-cores rows that need two cores: where one did not hold, the machine is asked
+    # again (a shared host can take a core back mid-run and give it back by now)
     if expect.gil_enabled():
-        assert rows["multi process + single thread, all cores"]["observed"] == "parallelism"
-        assert rows["multi process + multi thread, all cores"]["observed"] == "parallelism"
         assert rows["single process + multi thread, all cores"]["observed"] == "concurrency"
+        for label in (
+            "multi process + single thread, all cores",
+            "multi process + multi thread, all cores",
+        ):
+            parallel(rows[label]["observed"] == "parallelism", f"{label}: {rows[label]}")
     # the ninth row: threads of one kitchen whose work is C code that releases the GIL
     c_code = rows["single process + multi thread, all cores, C code releasing the GIL"]
-    assert c_code["observed"] == "parallelism" and c_code["parallelism"] > 1.4, c_code
+    parallel(c_code["observed"] == "parallelism" and c_code["parallelism"] > 1.4, f"{c_code}")
 
 
 def test_free_threaded_python_flips_one_knifes_lesson() -> None:
