@@ -90,7 +90,7 @@ def test_the_table_measured_with_affinity() -> None:
     if why is not None:
         pytest.skip(f"the one-core rows hold; the all-cores rows cannot be judged: {why}")
     # the all-cores rows that need two cores: where one did not hold, the machine is asked
-    # again (a shared host can take a core back mid-run and give it back by now)
+    # again, and the test skips (saying why) only if it still cannot give two cores
     if expect.gil_enabled():
         assert rows["single process + multi thread, all cores"]["observed"] == "concurrency"
         for label in (
