@@ -28,14 +28,16 @@ RECORDINGS = Path(__file__).resolve().parent.parent / "tui" / "recordings"
 CELLS = 97
 
 
-def _drawn(g: Gantt, store: TraceStore, cells: int) -> list[list[int]]:
-    out = []
+def _drawn(g: Gantt, store: TraceStore, cells: int, together: bool = False) -> list[list[int]]:
+    """Each lane's cells, lane by lane, or (``together``) all lanes at once as a frame
+    computes them."""
+    actors = []
     for lane in lanes_for(store, "threads"):
         assert lane.actor is not None
-        codes = g._states(store.actors[lane.actor], cells)
-        shown = glyphs.shown_cells(g.start, g.end, cells, g.now)
-        out.append(codes[:shown] + [-2] * (cells - shown))
-    return out
+        actors.append(store.actors[lane.actor])
+    rows = g._states_many(actors, cells) if together else [g._states(a, cells) for a in actors]
+    shown = glyphs.shown_cells(g.start, g.end, cells, g.now)
+    return [codes[:shown] + [-2] * (cells - shown) for codes in rows]
 
 
 def _fresh(store: TraceStore, start: int, end: int, now: int | None, cells: int) -> list[list[int]]:
@@ -73,13 +75,16 @@ def test_a_replay_frame_by_frame_is_a_fresh_render(name: str) -> None:
     lo, hi = store.bounds()
     rng = random.Random(7)
     g = Gantt(store)
+    together = Gantt(store)
     for window in ((lo, hi), (lo + (hi - lo) // 3, lo + (hi - lo) // 2)):
-        g.start, g.end = window
+        g.start, g.end = together.start, together.end = window
         t = lo
         frames = 0
         while t < hi + (hi - lo) // 10:
-            g.now = t
-            assert _drawn(g, store, CELLS) == _fresh(store, *window, t, CELLS), (window, t)
+            g.now = together.now = t
+            want = _fresh(store, *window, t, CELLS)
+            assert _drawn(g, store, CELLS) == want, (window, t)
+            assert _drawn(together, store, CELLS, together=True) == want, (window, t)
             t += rng.randint(1, (hi - lo) // 25)
             frames += 1
         assert frames > 20
@@ -114,6 +119,7 @@ def test_a_live_run_frame_by_frame_is_a_fresh_render() -> None:
     events = sorted((a.t[i], a.index, i) for a in source.actors for i in range(len(a)))
     live = _empty_like(source)
     g = Gantt(live)
+    together = Gantt(live)
     tl = Timeline()
     rng = random.Random(3)
     k = 0
@@ -124,8 +130,10 @@ def test_a_live_run_frame_by_frame_is_a_fresh_render() -> None:
             a = source.actors[actor]
             live.add_state(actor, t, a.state[i], a.reason[i], a.core[i], a.label[i])
         now = batch[-1][0] + rng.randint(0, 3_000_000)
-        g.start, g.end = tl.window(lo, hi, now)
-        g.now = now
-        assert _drawn(g, live, CELLS) == _fresh(live, g.start, g.end, now, CELLS), now
+        g.start, g.end = together.start, together.end = tl.window(lo, hi, now)
+        g.now = together.now = now
+        want = _fresh(live, g.start, g.end, now, CELLS)
+        assert _drawn(g, live, CELLS) == want, now
+        assert _drawn(together, live, CELLS, together=True) == want, now
     assert _direct(live, lo, hi, None, CELLS) == _direct(source, lo, hi, None, CELLS)
     assert array("q", live.actors[1].t) == source.actors[1].t

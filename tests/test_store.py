@@ -132,10 +132,8 @@ def test_stored_event_is_compact() -> None:
     assert per_event == 16
 
 
-def test_prefix_sums_agree_with_the_span_walk() -> None:
-    """The fast path (prefix sums) draws what the exact span walk draws, cell for cell."""
-    import random
-
+def _random_cooks() -> TraceStore:
+    """Three cooks of 3,000 random spans each, born after the kitchen; one fails."""
     rng = random.Random(7)
     store = TraceStore()
     proc = (1 << 24) | 0
@@ -154,6 +152,12 @@ def test_prefix_sums_agree_with_the_span_walk() -> None:
         ev.append((t + 10_000, key, State.FAILED if cook == 2 else State.DONE, 0, -1, 0))
     ev.sort()
     store.ingest(array("q", [x for e in ev for x in e]), meta)
+    return store
+
+
+def test_prefix_sums_agree_with_the_span_walk() -> None:
+    """The fast path (prefix sums) draws what the exact span walk draws, cell for cell."""
+    store = _random_cooks()
     lo, hi = store.bounds()
     for a in store.actors[1:]:
         for cells in (40, 120):
@@ -167,6 +171,27 @@ def test_prefix_sums_agree_with_the_span_walk() -> None:
             walked[sp.state] += sp.end - sp.start
         assert s.running == walked[State.RUNNING] and s.waiting == walked[State.WAITING]
         assert s.ready == walked[State.READY]
+
+
+def test_lanes_summed_together_are_each_summed_alone() -> None:
+    """A frame's lanes take the prefix sums in one pass: each row is still its own lane's,
+    cell for cell, in windows that start before the lanes are born, cut their ends, or stop
+    at a replay's clock, and a lane with no events yet draws nothing. (Alone, the sums draw
+    what the span walk draws: the test above.)"""
+    store = _random_cooks()
+    empty = store.declare(99, Kind.THREAD, "Cook 99")
+    actors = [*store.actors[1:], store.actors[empty]]
+    lo, hi = store.bounds()
+    third = (hi - lo) // 3
+    for start, end in ((lo, hi), (lo + 777, lo + third), (lo + third, hi - third // 2)):
+        for clock in (None, lo + third + third // 2):
+            together = raster._by_sums_many(store, actors, start, end, 120, clock)
+            alone = [raster._by_sums_many(store, [a], start, end, 120, clock)[0] for a in actors]
+            assert together == alone, (start, end, clock)
+            assert together[-1] == [-1] * 120
+    assert raster._by_sums_many(store, actors, lo, hi, 120, None)[:-1] == [
+        raster._by_spans(store, a, lo, hi, 120, None) for a in actors[:-1]
+    ]
 
 
 def test_a_late_event_rewinds_only_what_it_changes() -> None:

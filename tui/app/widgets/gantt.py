@@ -135,6 +135,10 @@ class Gantt(ScrollView, can_focus=True):
         """Each row's strip as last painted: a live frame repaints only the rows that differ."""
         self._painting = False
         """Textual is painting rows now (what ``render_line`` returns is then on screen)."""
+        self._batch: dict[int, list[int]] | None = None
+        """While a frame is drawn: lanes' cells computed together, taken by their rows."""
+        self._batched = False
+        """The frame has computed its lanes together once (later misses go alone)."""
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -195,11 +199,13 @@ class Gantt(ScrollView, can_focus=True):
         """One frame: the sizes are read once for all its rows."""
         self._frame_size = self._sizes()
         self._painting = True
+        self._batch, self._batched = {}, False
         try:
             return super().render_lines(crop)
         finally:
             self._frame_size = None
             self._painting = False
+            self._batch = None
 
     @property
     def name_width(self) -> int:
@@ -241,11 +247,13 @@ class Gantt(ScrollView, can_focus=True):
             self.refresh()
             return
         self._frame_size = self._sizes()
+        self._batch, self._batched = {}, False
         try:
             width, height, _ = self._frame_size
             changed = [self._line(y) != self._shown.get(y) for y in range(height)]
         finally:
             self._frame_size = None
+            self._batch = None
         y = 0
         for differs, run in groupby(changed):  # one region per run of changed rows
             n = len(list(run))
@@ -587,44 +595,87 @@ class Gantt(ScrollView, can_focus=True):
         frame computes the one or two newest cells of a lane, and a replay frame the cells its
         clock moved over, never the whole lane.
         """
-        if not len(actor):
-            return [-1] * cells
+        batch = self._batch
+        if batch is not None:  # a frame is being drawn: its lanes are computed together
+            got = batch.pop(actor.index, None)
+            if got is not None:
+                return got
+            if not self._batched:
+                self._batched = True
+                actors = self._visible_actors()
+                if actor not in actors:
+                    actors.append(actor)
+                rows = self._states_many(actors, cells)
+                batch.update(zip((a.index for a in actors), rows, strict=True))
+                return batch.pop(actor.index)
+        return self._states_many([actor], cells)[0]
+
+    def _visible_actors(self) -> list[Actor]:
+        """The actors of the lanes on screen now, top to bottom."""
+        _, _, scroll_y = self._sizes()
+        first = scroll_y // self.row_height
+        last = (scroll_y + self.lane_rows - 1) // self.row_height
+        actors = self.store.actors
+        return [
+            actors[lane.actor] for lane in self.lanes[first : last + 1] if lane.actor is not None
+        ]
+
+    def _states_many(self, actors: list[Actor], cells: int) -> list[list[int]]:
+        """:meth:`_states` of several lanes: the lanes whose new cells span the same stretch
+        of the window are rasterised together (a replay frame's lanes, a pan, a zoom)."""
         start, end, now = self.start, self.end, self.now
         upto = glyphs.shown_cells(start, end, cells, now)
-        settled = now
-        if actor.state[-1] not in FINAL_STATES:
-            last = actor.t[-1]
-            settled = last if settled is None else min(settled, last)
-        final = (
-            cells
-            if settled is None
-            else max(0, min(cells, glyphs.column(settled, start, end, cells)))
-        )
-        key = (actor.index, actor.edits, start, end, cells)
-        cached = self._lane_states.get(key)
-        k0 = 0
-        prefix: list[int] = []
-        if cached is not None:  # its final cells that are final at this "now" too
-            k0 = min(cached[0], final, upto)
-            prefix = cached[1][:k0]
         width = (end - start) / cells
-        fresh = (
-            raster.buckets(
+        out: list[list[int]] = []
+        todo: dict[int, list[int]] = {}
+        plans: list[tuple[tuple[int, ...], int, int, int] | None] = []
+        """Per lane: its cache key, the cells reused, the cells final now, those cached."""
+        for k, actor in enumerate(actors):
+            if not len(actor):
+                out.append([-1] * cells)
+                plans.append(None)
+                continue
+            settled = now
+            if actor.state[-1] not in FINAL_STATES:
+                last = actor.t[-1]
+                settled = last if settled is None else min(settled, last)
+            final = (
+                cells
+                if settled is None
+                else max(0, min(cells, glyphs.column(settled, start, end, cells)))
+            )
+            key = (actor.index, actor.edits, start, end, cells)
+            cached = self._lane_states.get(key)
+            k0 = 0
+            prefix: list[int] = []
+            if cached is not None:  # its final cells that are final at this "now" too
+                k0 = min(cached[0], final, upto)
+                prefix = cached[1][:k0]
+            out.append(prefix)
+            plans.append((key, k0, final, cached[0] if cached is not None else -1))
+            if upto > k0:
+                todo.setdefault(k0, []).append(k)
+        for k0, ks in todo.items():
+            rows = raster.buckets_many(
                 self.store,
-                actor,
+                [actors[k] for k in ks],
                 int(start + k0 * width),
                 int(start + upto * width),
                 upto - k0,
                 now,
             )
-            if upto > k0
-            else []
-        )
-        states = prefix + fresh
-        keep = max(k0, min(final, upto))
-        if cached is None or keep > cached[0]:
-            self._remember(key, (keep, states[:keep]))
-        return states + [-1] * (cells - upto)
+            for k, row in zip(ks, rows, strict=True):
+                out[k] = out[k] + row
+        for k, plan in enumerate(plans):
+            if plan is None:
+                continue
+            lane_key, k0, final, had = plan
+            states = out[k]
+            keep = max(k0, min(final, upto))
+            if keep > had:
+                self._remember(lane_key, (keep, states[:keep]))
+            out[k] = states + [-1] * (cells - upto)
+        return out
 
     def _remember(self, key: tuple[int, ...], entry: tuple[int, list[int]]) -> None:
         # Textual's LRUCache.set leaves an existing key's value as it was: replace, don't set
