@@ -259,3 +259,48 @@ async def test_a_cook_named_after_its_lane_appeared_is_shown_by_its_name() -> No
         _screen(app)._refresh(force=True)
         await pilot.pause()
         assert [lane.title for lane in gantt.lanes] == ["Cook"]
+
+
+async def test_the_chart_paints_as_textual_styles_a_plain_widget() -> None:
+    """The chart paints its rows without Textual's line-styling pass (nothing in its styles
+    for it to add): every painted line, whole or cropped, is the one that pass would make, in
+    each view, with the cursor on, scrolled, on a projector's black, and without colour."""
+    from textual.filter import Monochrome
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    app = replay_app("two-kitchens")
+    async with app.run_test(size=(100, 10)) as pilot:
+        await pilot.pause()
+        gantt = app.screen.query_one(Gantt)
+        assert gantt.show_vertical_scrollbar  # more lanes than rows: the rows are narrower
+
+        def both(crop: Region) -> tuple[list[object], list[object]]:
+            ours = gantt.render_lines(crop)
+            gantt._frame_size = gantt._sizes()
+            try:
+                theirs = Widget.render_lines(gantt, crop)
+            finally:
+                gantt._frame_size = None
+            return [list(s) for s in ours], [list(s) for s in theirs]
+
+        checked = 0
+        for keys in ((), ("n", "n"), ("c",), ("a",), ("t", "down", "down")):
+            for key in keys:
+                await pilot.press(key)
+            await pilot.pause()
+            assert gantt._plain()
+            width, height = gantt.size
+            for crop in (Region(0, 0, width, height), Region(3, 2, width - 9, 3)):
+                ours, theirs = both(crop)
+                assert ours == theirs, (keys, crop)
+                checked += 1
+        app.screen.add_class("-present")
+        await pilot.pause()
+        ours, theirs = both(Region(0, 0, *gantt.size))
+        assert ours == theirs
+        app._filters.append(Monochrome())  # as NO_COLOR asks
+        gantt.refresh()
+        ours, theirs = both(Region(0, 0, *gantt.size))
+        assert ours == theirs
+        assert checked == 10

@@ -22,6 +22,7 @@ from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 from scenarios.wire import FINAL_STATES, Kind, State
 from tui.app.messages import CursorMoved, Panned
@@ -206,11 +207,49 @@ class Gantt(ScrollView, can_focus=True):
         self._painting = True
         self._batch, self._batched = {}, False
         try:
+            if self._plain():
+                return self._paint(crop)
             return super().render_lines(crop)
         finally:
             self._frame_size = None
             self._painting = False
             self._batch = None
+
+    def _plain(self) -> bool:
+        """Nothing in the widget's styles for Textual's own line styling to add: no border,
+        outline, padding, tint, hatch or opacity. The rows already carry the background."""
+        styles = self.styles
+        return (
+            not any(edge for edge, _ in styles.border)
+            and not any(edge for edge, _ in styles.outline)
+            and not any(styles.padding)
+            and not styles.tint.a
+            and (not styles.has_rule("hatch") or styles.hatch == "none")
+            and self.opacity == 1.0
+            and styles.text_opacity == 1.0
+        )
+
+    def _paint(self, crop: Region) -> list[Strip]:
+        """The rows as Textual paints a plain widget's lines, without its styling pass: each
+        row was drawn at its full width in its own background, so what that pass added was a
+        copy of every row at every frame (a fifth of the UI's time while streaming, measured).
+        The app's line filters (its ANSI theme, no-colour mode) still apply, and are kept with
+        the row, so a row unchanged since the last frame is filtered once."""
+        width = self.size.width
+        base, background = self.background_colors
+        # the column under the scrollbar, padded as Textual pads it: the background alone
+        pad = VisualStyle(background=base + background).rich_style
+        filters = self.get_line_filters()
+        strips = []
+        for y in crop.line_range:
+            strip = self.render_line(y).adjust_cell_length(width, pad)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
 
     @property
     def name_width(self) -> int:
@@ -278,7 +317,10 @@ class Gantt(ScrollView, can_focus=True):
     def sync_lanes(self) -> bool:
         """Rebuild the rows when actors appear or the view changes; True if they changed."""
         store = self.store
-        key = (len(store.actors), store.renames, len(store.cores()), self.view, self.lang)
+        # only the cores view has a lane per core: the others do not pay, at every live
+        # frame, for finding the cores of every new event
+        cores = len(store.cores()) if self.view == "cores" else 0
+        key = (len(store.actors), store.renames, cores, self.view, self.lang)
         if key == self._lane_key:
             return False
         self._lane_key = key
