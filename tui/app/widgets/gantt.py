@@ -128,7 +128,11 @@ class Gantt(ScrollView, can_focus=True):
         self._cores_final: LRUCache[tuple[int, ...], tuple[int, raster.Occupancy]] = LRUCache(64)
         """Per core and window: (cells final so far, the cells computed up to now)."""
         self._styles: dict[str, Style] = {}
+        self._looks: dict[bool, dict[int, tuple[str, Style]]] = {}
+        """A thread's lane's look and a process's (by ``process``), made once per style."""
         """Component styles combined with the widget's own, built once per style change."""
+        self._frame_geometry: tuple[int, int, list[list[tuple[str, str, str]]], int] | None = None
+        """The geometry of the frame being drawn (None between frames)."""
         self._frame_size: tuple[int, int, int] | None = None
         """(drawing width, height, scroll row) while one frame is drawn: Textual's ``size``
         and regions walk the DOM at every read, which was a fifth of a live frame."""
@@ -149,6 +153,7 @@ class Gantt(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = {}
+        self._looks = {}
         self._cache.clear()
 
     def _style(self, name: str) -> Style:
@@ -164,7 +169,11 @@ class Gantt(ScrollView, can_focus=True):
 
     def _geometry(self) -> tuple[int, int, list[list[tuple[str, str, str]]], int]:
         """(name column, cells, legend lines, rows for lanes) for the size now; computed once
-        per size and names (each part of a frame asks, and ``size`` is not free)."""
+        per size and names (each part of a frame asks, and ``size`` is not free); while a
+        frame is drawn, once for the frame (its rows asked for it twice each, and reading the
+        view and the language, Textual reactives, was a tenth of a large frame)."""
+        if self._frame_geometry is not None:
+            return self._frame_geometry
         width, height, _ = self._sizes()
         cores = self.view == "cores"
         key = (
@@ -188,6 +197,8 @@ class Gantt(ScrollView, can_focus=True):
             rows = max(0, height - 2 - len(legend))
             self._geometry_key = key
             self._geometry_value = (names, max(1, width - names - 1), legend, rows)
+        if self._frame_size is not None:
+            self._frame_geometry = self._geometry_value
         return self._geometry_value
 
     def _sizes(self) -> tuple[int, int, int]:
@@ -204,6 +215,7 @@ class Gantt(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         """One frame: the sizes are read once for all its rows."""
         self._frame_size = self._sizes()
+        self._frame_geometry = None
         self._painting = True
         self._batch, self._batched = {}, False
         try:
@@ -211,7 +223,7 @@ class Gantt(ScrollView, can_focus=True):
                 return self._paint(crop)
             return super().render_lines(crop)
         finally:
-            self._frame_size = None
+            self._frame_size = self._frame_geometry = None
             self._painting = False
             self._batch = None
 
@@ -291,6 +303,7 @@ class Gantt(ScrollView, can_focus=True):
             self.refresh()
             return
         self._frame_size = self._sizes()
+        self._frame_geometry = None
         self._batch, self._batched = {}, False
         self._this_frame = {}
         self._diffing = True
@@ -298,7 +311,7 @@ class Gantt(ScrollView, can_focus=True):
             width, height, _ = self._frame_size
             changed = [self._line(y) != self._shown.get(y) for y in range(height)]
         finally:
-            self._frame_size = None
+            self._frame_size = self._frame_geometry = None
             self._batch = None
             self._diffing = False
         y = 0
@@ -549,7 +562,8 @@ class Gantt(ScrollView, can_focus=True):
             code = codes[cursor_col]
             glyph, style = look[code]
             codes[cursor_col] = _CURSOR
-            look[_CURSOR] = ("┊" if glyph == " " else glyph, style + self._style("cursor"))
+            cursor = ("┊" if glyph == " " else glyph, style + self._style("cursor"))
+            look = {**look, _CURSOR: cursor}  # a lane's look may be shared: not changed here
         # one segment per run of equal cells: segments, not cells, are what a frame costs
         for code, run in groupby(codes):
             glyph, style = look[code]
@@ -560,11 +574,13 @@ class Gantt(ScrollView, can_focus=True):
 
     def _codes(self, lane: Lane, cells: int) -> tuple[list[int], dict[int, tuple[str, Style]]]:
         """Each cell as a small code, and what each code looks like (glyph, style)."""
-        look: dict[int, tuple[str, Style]] = {_FUTURE: (" ", self._style("future"))}
         if lane.core is not None:
             cells_of = self._occupancy(lane.core, cells)
             base = self._style("")
-            look[-1] = (" ", base)
+            look: dict[int, tuple[str, Style]] = {
+                _FUTURE: (" ", self._style("future")),
+                -1: (" ", base),
+            }
             codes = []
             for owner, busy in zip(cells_of.owners, cells_of.busy, strict=True):
                 level = glyphs.eighths(busy)
@@ -582,13 +598,21 @@ class Gantt(ScrollView, can_focus=True):
         assert lane.actor is not None
         actor = self.store.actors[lane.actor]
         process = actor.kind == Kind.PROCESS
-        glyph = _PROCESS_GLYPH if process else GLYPH
-        look[-1] = (glyph[-1], self._style(""))
-        for state, name in glyphs.LOOK.items():
-            if process and state == State.RUNNING:
-                name = "process"
-            look[state] = (glyph[state], self._style(name))
-        return list(self._states(actor, cells)), look
+        return list(self._states(actor, cells)), self._look(process)
+
+    def _look(self, process: bool) -> dict[int, tuple[str, Style]]:
+        """What each state's code looks like in a thread's lane or a process's, made once per
+        style (a frame's forty lanes each built it: a twentieth of a large frame)."""
+        look = self._looks.get(process)
+        if look is None:
+            glyph = _PROCESS_GLYPH if process else GLYPH
+            look = {_FUTURE: (" ", self._style("future")), -1: (glyph[-1], self._style(""))}
+            for state, name in glyphs.LOOK.items():
+                if process and state == State.RUNNING:
+                    name = "process"
+                look[state] = (glyph[state], self._style(name))
+            self._looks[process] = look
+        return look
 
     def _occupancy(self, core: int, cells: int) -> raster.Occupancy:
         """One core's cells for the window now, shared by its lane and the key, reusing the
