@@ -264,7 +264,8 @@ async def test_a_cook_named_after_its_lane_appeared_is_shown_by_its_name() -> No
 async def test_the_chart_paints_as_textual_styles_a_plain_widget() -> None:
     """The chart paints its rows without Textual's line-styling pass (nothing in its styles
     for it to add): every painted line, whole or cropped, is the one that pass would make, in
-    each view, with the cursor on, scrolled, on a projector's black, and without colour."""
+    each view, with the cursor on, scrolled, on a projector's black, in ANSI colours and
+    without colour."""
     from textual.filter import Monochrome
     from textual.geometry import Region
     from textual.widget import Widget
@@ -296,6 +297,17 @@ async def test_the_chart_paints_as_textual_styles_a_plain_widget() -> None:
                 assert ours == theirs, (keys, crop)
                 checked += 1
         app.screen.add_class("-present")
+        await pilot.pause()
+        ours, theirs = both(Region(0, 0, *gantt.size))
+        assert ours == theirs
+        assert gantt._truecolor  # so far the truecolor filter was left out, as it changes nothing
+        app.stylesheet.add_source("Gantt > .gantt--running { color: ansi_red !important; }")
+        app.refresh_css()
+        await pilot.pause()
+        assert not gantt._truecolor  # an ANSI colour in a truecolor theme: the filter runs
+        ours, theirs = both(Region(0, 0, *gantt.size))
+        assert ours == theirs
+        app.theme = "ansi-dark"  # ANSI colours drawn as such: the app turns the filter off
         await pilot.pause()
         ours, theirs = both(Region(0, 0, *gantt.size))
         assert ours == theirs
