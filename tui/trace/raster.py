@@ -78,10 +78,10 @@ def buckets_many(
             rows = _by_sums_many(store, [actors[k] for k in summed], start, end, n, open_end)
             for k, row in zip(summed, rows, strict=True):
                 out[k] = row
+        filled = [row for row in out if row is not None]
+        assert len(filled) == len(actors)
         return [
-            _with_causes(actor, start, end, row)
-            for actor, row in zip(actors, out, strict=True)
-            if row is not None
+            _with_causes(actor, start, end, row) for actor, row in zip(actors, filled, strict=True)
         ]
 
 
