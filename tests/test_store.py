@@ -377,3 +377,54 @@ def test_an_end_mark_is_one_cell_wherever_the_end_falls_in_it() -> None:
             # and a window whose last cell holds the end (past the end's middle) still shows it
             short = raster.buckets(store, a, lo, int((7 + (1 + frac) / 2) * width), 8, None)
             assert short[-1] == final, (frac, short)
+
+
+def test_a_lane_s_times_grow_last() -> None:
+    """Every way events land (a batch from the wire, a batch that lands late, one event,
+    one late event) grows ``t`` after the other columns, so a reader that takes the length
+    from ``t`` without the lock never indexes past another column (the side panel did, once:
+    an IndexError mid-stream)."""
+    log: list[str] = []
+
+    def watched(name: str, code: str) -> array:
+        class Column(array):  # type: ignore[type-arg]
+            def _note(self) -> None:
+                log.append(name)
+
+            def extend(self, other: Any) -> None:
+                self._note()
+                super().extend(other)
+
+            def append(self, x: Any) -> None:
+                self._note()
+                super().append(x)
+
+            def insert(self, i: Any, x: Any) -> None:
+                self._note()
+                super().insert(i, x)
+
+            def __iadd__(self, other: Any) -> Any:  # type: ignore[misc]
+                self._note()
+                return super().__iadd__(other)
+
+        return Column(code)
+
+    store = TraceStore()
+    store.start_clock(0)
+    key = (1 << 24) | 1
+    store.ingest(array("q"), [ActorDeclared(key, Kind.THREAD, 0, "Cook", 1, 1)])
+    a = store.actors[0]
+    for name, code in (("t", "q"), ("state", "b"), ("reason", "b"), ("core", "h"), ("label", "i")):
+        setattr(a, name, watched(name, code))
+
+    def batch(*times: int) -> array:
+        return array("q", [x for t in times for x in (t, key, State.RUNNING, 0, 0, 0)])
+
+    store.ingest(batch(10, 20, 30), [])  # the wire's batch, in order
+    store.ingest(batch(25, 40), [])  # a batch that lands before the lane's last event
+    store.add_state(0, 50, State.WAITING)  # one event
+    store.add_state(0, 45, State.READY)  # one late event
+    assert list(a.t) == [10, 20, 25, 30, 40, 45, 50]
+    groups = [log[k : k + 5] for k in range(0, len(log), 5)]
+    assert len(groups) == 5 and all(len(g) == 5 for g in groups), log
+    assert all(g[-1] == "t" for g in groups), groups

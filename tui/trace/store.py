@@ -70,7 +70,13 @@ class StoreError(ValueError):
 
 @dataclass
 class Actor:
-    """One lane's owner: a process, a thread or a task, with its place in the tree."""
+    """One lane's owner: a process, a thread or a task, with its place in the tree.
+
+    Its events are five columns; ``t`` grows last (and a late event goes into it last), so a
+    reader that takes a lane's length from ``t`` without the store's lock (the panels, at
+    every frame) finds every other column at least as long. Grown first, it let the side
+    panel read ``state[i]`` for an ``i`` that ``t`` already held and ``state`` did not yet:
+    an IndexError that stopped the app (seen once, streaming a million events a second)."""
 
     index: int
     """Compact id in this store (and in recordings)."""
@@ -109,17 +115,17 @@ class Actor:
         if ts and t < ts[-1]:  # from another process or thread's batch: keep time order
             i = bisect_right(ts, t)
             self.rewind(i)
-            ts.insert(i, t)
             self.state.insert(i, state)
             self.reason.insert(i, reason)
             self.core.insert(i, core)
             self.label.insert(i, label)
+            ts.insert(i, t)  # last: see the class's note
             return
-        ts.append(t)
         self.state.append(state)
         self.reason.append(reason)
         self.core.append(core)
         self.label.append(label)
+        ts.append(t)
 
     def extend(self, t: array, state: array, reason: array, core: array, label: array) -> None:
         """A batch of this actor's events, already in time order (the common case)."""
@@ -127,11 +133,11 @@ class Actor:
             for k in range(len(t)):
                 self.append(t[k], state[k], reason[k], core[k], label[k])
             return
-        self.t.extend(t)
         self.state.extend(state)
         self.reason.extend(reason)
         self.core.extend(core)
         self.label.extend(label)
+        self.t.extend(t)  # last: see the class's note
 
     def rewind(self, i: int) -> None:
         """An event lands at index ``i``: derived data from there on is redone, not all of it.
@@ -564,11 +570,11 @@ class TraceStore:
             if actor.t and ts[a] < actor.t[-1]:
                 actor.extend(ts[a:b], st[a:b], re[a:b], co[a:b], lab[a:b])
             else:
-                actor.t += ts[a:b]
                 actor.state += st[a:b]
                 actor.reason += re[a:b]
                 actor.core += co[a:b]
                 actor.label += lab[a:b]
+                actor.t += ts[a:b]  # last: see Actor's note
         self._events += n
         return int(t.max())
 
