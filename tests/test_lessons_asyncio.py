@@ -23,11 +23,13 @@ def _wall_s(store: TraceStore) -> float:
 
 @pytest.mark.parametrize("model", ["async", "threads", "processes"])
 def test_overlapped_orders_take_about_the_longest(kitchen: Kitchen, model: str) -> None:
-    unit = 0.25
+    # processes pay a spawned interpreter's start-up each, more on a loaded machine: at a
+    # unit of 0.25 s a clean-clone CI run read 1.14 s against the 1.125 s allowed, the
+    # start-up a third of it; at 0.5 s it is a smaller part of the run
+    unit = 0.5 if model == "processes" else 0.25
     done = kitchen(f"abc-{model}", scale=unit)
     assert done.result.ok, done.result.message
     # the longest order is 3 units and the sum 6: overlapped, the run is nearer the longest
-    # (processes pay a spawned interpreter's start-up each, more on a loaded machine)
     assert _wall_s(done.store) <= 0.75 * 6 * unit
 
 
