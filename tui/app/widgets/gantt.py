@@ -246,6 +246,11 @@ class Gantt(ScrollView, can_focus=True):
             and styles.text_opacity == 1.0
         )
 
+    def _pad_style(self) -> Style:
+        """The column under the scrollbar, padded as Textual pads it: the background alone."""
+        base, background = self.background_colors
+        return VisualStyle(background=base + background).rich_style
+
     def _changes(self, line_filter: LineFilter) -> bool:
         """Whether ``line_filter`` may change a row: ANSI-to-truecolor does not while every
         style the rows are drawn in is truecolor, no dim (the themes' own colours, and the
@@ -256,8 +261,7 @@ class Gantt(ScrollView, can_focus=True):
         if self._truecolor is None:
             names = ["", *(c.removeprefix("gantt--") for c in self.COMPONENT_CLASSES)]
             styles = [self._style(name) for name in names]
-            base, background = self.background_colors
-            styles.append(VisualStyle(background=base + background).rich_style)
+            styles.append(self._pad_style())
             self._truecolor = all(
                 not style.dim
                 and (style.color is None or style.color.triplet is not None)
@@ -273,9 +277,8 @@ class Gantt(ScrollView, can_focus=True):
         The app's line filters (its ANSI theme, no-colour mode) still apply, and are kept with
         the row, so a row unchanged since the last frame is filtered once."""
         width = self.size.width
-        base, background = self.background_colors
-        # the column under the scrollbar, padded as Textual pads it: the background alone
-        pad = VisualStyle(background=base + background).rich_style
+        background = self.background_colors[1]
+        pad = self._pad_style()
         filters = [f for f in self.get_line_filters() if self._changes(f)]
         strips = []
         for y in crop.line_range:
