@@ -44,6 +44,8 @@ class KeyBar(Widget):
         super().__init__(id=id)
         self._spots: list[tuple[int, int, str]] = []
         """(first column, end column, key) of each key drawn, for clicks."""
+        self._drawn: list[tuple[str, str, str, bool]] | None = None
+        """The keys last drawn: a change of bindings that leaves them is no repaint."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -52,7 +54,8 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        self.refresh()
+        if self._keys() != self._drawn:
+            self.refresh()
 
     def _keys(self) -> list[tuple[str, str, str, bool]]:
         """(key, shown key, description, enabled) for every binding meant to be shown."""
@@ -76,7 +79,7 @@ class KeyBar(Widget):
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         text_style = self.get_component_rich_style("key-bar--description")
-        keys = self._keys()
+        keys = self._drawn = self._keys()
         # Quit and the list of every key never fall off a narrow bar: they go last and stay,
         # and the keys before them give way from the right
         last = [k for k in keys if k[0] in _ALWAYS]
