@@ -316,3 +316,37 @@ async def test_the_chart_paints_as_textual_styles_a_plain_widget() -> None:
         ours, theirs = both(Region(0, 0, *gantt.size))
         assert ours == theirs
         assert checked == 10
+
+
+async def test_the_charts_component_styles_follow_classes_and_themes_not_focus() -> None:
+    """Textual restyles a chart's component classes only when what they depend on changed:
+    the projector's class and a new theme recolour the states; a focus leaves them."""
+    app = replay_app("one-knife")
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        gantt = app.screen.query_one(Gantt)
+
+        def colour(name: str) -> str | None:
+            color = gantt.get_component_rich_style(f"gantt--{name}").color
+            return None if color is None else color.name
+
+        assert colour("running") == "#4caf50"
+        dark_name = colour("name")
+        app.set_focus(None)
+        await pilot.pause()
+        gantt.focus()
+        await pilot.pause()
+        assert colour("running") == "#4caf50"
+        app.screen.add_class("-present")  # a projector's high contrast
+        await pilot.pause()
+        assert colour("running") == "#00e676"
+        app.screen.remove_class("-present")
+        await pilot.pause()
+        assert colour("running") == "#4caf50"
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert colour("name") != dark_name
+        app.stylesheet.add_source("Gantt > .gantt--running { color: #123456; }")
+        app.refresh_css()  # new rules, the same classes
+        await pilot.pause()
+        assert colour("running") == "#123456"

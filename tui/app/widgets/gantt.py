@@ -153,6 +153,30 @@ class Gantt(ScrollView, can_focus=True):
         lengths: what the paint that follows shows."""
         self._diffing = False
         """:meth:`_repaint_changed` is drawing rows now."""
+        self._component_key: tuple[object, ...] | None = None
+        """What the component classes' styles were last made under (see below)."""
+
+    def _get_component_classes(self) -> frozenset[str]:  # type: ignore[override]
+        """The component classes for Textual to restyle: none when nothing they depend on
+        changed since they were last styled.
+
+        Textual restyles every component class of a widget at each restyle of the widget
+        (its focus, its screen's resume): sixteen virtual nodes matched against the whole
+        stylesheet each time, most of the chart's styling in a screen's first frame
+        (measured). Their rules depend on the stylesheet (a new theme parses it anew) and on
+        the classes of the chart and its ancestors (``-present``), never on a pseudo-class,
+        so those are the key; with none returned Textual keeps the styles it made."""
+        key = (
+            self.app.stylesheet.rules,
+            self.app.ansi_color,
+            self.app.no_color,
+            tuple((type(node), node.id, node.classes) for node in self.ancestors_with_self),
+        )
+        last = self._component_key
+        self._component_key = key
+        if last is not None and last[0] is key[0] and last[1:] == key[1:]:
+            return frozenset()
+        return super()._get_component_classes()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
