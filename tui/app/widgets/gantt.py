@@ -401,7 +401,14 @@ class Gantt(ScrollView, can_focus=True):
 
     def _resize_virtual(self) -> None:
         # the width is never scrolled; the footer's rows count so the last lane can be reached
-        self.virtual_size = Size(1, len(self.lanes) * self.row_height + self.footer_height)
+        size = Size(1, len(self.lanes) * self.row_height + self.footer_height)
+        height = self.size.height
+        if height and max(size.height, self.virtual_size.height) <= height:
+            # nothing scrolls before or after: no layout for it (a new screen's first frame
+            # would be laid out again, since its width, and so the legend's rows, came later)
+            self.set_reactive(Gantt.virtual_size, size)
+        else:
+            self.virtual_size = size
 
     def watch_lang(self) -> None:
         self._cache.clear()
@@ -415,7 +422,6 @@ class Gantt(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._resize_virtual()
-        self.refresh()
 
     def time_at(self, x: int) -> int | None:
         """The time under column ``x`` of the widget, if it is in the chart."""
