@@ -318,6 +318,35 @@ async def test_the_chart_paints_as_textual_styles_a_plain_widget() -> None:
         assert checked == 10
 
 
+async def test_a_new_run_screen_makes_its_side_panel_once_at_its_size() -> None:
+    """The side panel's size is known only once the screen is laid out: its text is made
+    when the panel is first drawn, at that size, and not made before it (for no size) and
+    again after it (a second paint of the panel in the screen's first frame)."""
+    from tui.app.screens.run import RunScreen
+    from tui.app.widgets.text_panel import TextPanel
+
+    made: list[tuple[int, int]] = []
+    side_text = RunScreen._side_text
+
+    def counted(self: RunScreen, now: int, width: int, height: int) -> object:
+        made.append((width, height))
+        return side_text(self, now, width, height)
+
+    RunScreen._side_text = counted  # type: ignore[assignment, method-assign]
+    try:
+        app = replay_app("one-knife")
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            side = _screen(app).query_one("#side", TextPanel)
+            assert made == [tuple(side.size)]
+            assert "parallelism" in side.content.plain
+            await pilot.resize_terminal(100, 24)  # a new size: the text is made for it
+            await pilot.pause()
+            assert made[-1] == tuple(side.size) != made[0]
+    finally:
+        RunScreen._side_text = side_text  # type: ignore[method-assign]
+
+
 async def test_the_charts_component_styles_follow_classes_and_themes_not_focus() -> None:
     """Textual restyles a chart's component classes only when what they depend on changed:
     the projector's class and a new theme recolour the states; a focus leaves them."""

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.geometry import Size
 from textual.screen import Screen
 
 from tui.app import panels
@@ -105,6 +106,8 @@ class RunScreen(Screen[None]):
         self._side_events = 0
         self._told: str | None = None
         """The recording the app was told about."""
+        self._panels_size = Size(0, 0)
+        """The screen's size when the header and the banner were last made."""
         self.pace = Pace()
         """Whether a moving chart's next frame is due (its CPU budget)."""
 
@@ -118,7 +121,7 @@ class RunScreen(Screen[None]):
         with Container(id="run-body"):
             # figures, cursor readout and narration in one panel of fixed height: one widget
             # to style and lay out, and no layout at all when the text grows or shrinks
-            yield TextPanel(id="side")
+            yield TextPanel(id="side", make=lambda w, h: self._side_text(self.now(), w, h))
             yield Gantt(self.store, row_height=2 if self.present else 1, id="gantt")
         yield KeyBar()
 
@@ -149,7 +152,10 @@ class RunScreen(Screen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.width < 80, "-narrow")
         self.set_class(80 <= self.size.width < 110, "-medium")
-        self.call_after_refresh(self._refresh, True)
+        # the header and the banner are made for the screen's width (the side panel remakes
+        # itself for its own size): a new screen gets three resizes of the size it has
+        if self.size != self._panels_size:
+            self.call_after_refresh(self._refresh, True)
 
     def on_unmount(self) -> None:
         self.stop_run("the app was closed")
@@ -245,6 +251,7 @@ class RunScreen(Screen[None]):
 
     def _update_side(self, now: int) -> None:
         at = self.moment(now)
+        self._panels_size = self.size
         width = self.size.width or 10_000
         header = panels.header(self.store, at, self.timeline, self.gantt.view, self.caption, width)
         self._panel("run-header").content = header
@@ -258,8 +265,21 @@ class RunScreen(Screen[None]):
             self._figures_due = False
             self._load_mark = clock
             self._load = self.host.load()
+        side = self._panel("side")
+        width, height = side.size
+        if width:  # laid out; before, the panel makes its text when first drawn (see make)
+            side.content = self._side_text(now, width, height)
+        banner = self._panel("banner")
+        text = panels.banner(self.store, at, banner.content_region.width or self.size.width)
+        if banner.display != (text is not None):  # restyling costs: only on a change
+            banner.display = text is not None
+        if text is not None:
+            banner.content = text
+
+    def _side_text(self, now: int, width: int, height: int) -> Text:
+        """The side panel for its content size: figures, the cursor's readout, narration."""
+        at = self.moment(now)
         # the figures read the clock the header and the chart read: recomputed when it moves
-        width = self._panel("side").content_region.width
         key = (now, self.store.version, tuple(self._load), self.lang, self.source.saved, width)
         if key != self._figures_key:
             self._figures_key = key
@@ -276,23 +296,10 @@ class RunScreen(Screen[None]):
         readout = panels.readout(self.store, g.lanes, g.cursor, g.selected, at.horizon, self.lang)
         readout.rstrip()
         top = Text.assemble(self._figures_text, "\n", readout, "\n\n")
-        side = self._panel("side")
-        width = side.content_region.width
-        told = panels.narration(self.store, at, self.app.console, width, self._lines_left(top))
-        side.content = Text.assemble(top, told)
-        banner = self._panel("banner")
-        text = panels.banner(self.store, at, banner.content_region.width or self.size.width)
-        if banner.display != (text is not None):  # restyling costs: only on a change
-            banner.display = text is not None
-        if text is not None:
-            banner.content = text
-
-    def _lines_left(self, text: Text) -> int:
-        """Rows of the side panel below ``text``, once wrapped to the panel's width."""
-        side = self._panel("side")
-        width = max(1, side.content_region.width)
-        used = len(text.wrap(self.app.console, width))
-        return max(2, side.content_region.height - used)
+        # the rows of the panel below ``top``, once wrapped to its width
+        left = max(2, height - len(top.wrap(self.app.console, max(1, width))))
+        told = panels.narration(self.store, at, self.app.console, width, left)
+        return Text.assemble(top, told)
 
     def _on_ended(self) -> None:
         # the header says ENDED and the banner what failed: no toast over the axis
