@@ -16,6 +16,7 @@ from tui.app.screens.run import RunScreen
 from tui.app.screens.tour import TourScreen
 from tui.app.sources import LiveRun, LiveSpec
 from tui.app.widgets.gantt import Gantt
+from tui.app.widgets.plain import plain
 from tui.report.headless import seconds
 
 SIZE = (120, 30)
@@ -290,7 +291,7 @@ async def test_the_chart_paints_as_textual_styles_a_plain_widget() -> None:
             for key in keys:
                 await pilot.press(key)
             await pilot.pause()
-            assert gantt._plain()
+            assert plain(gantt)
             width, height = gantt.size
             for crop in (Region(0, 0, width, height), Region(3, 2, width - 9, 3)):
                 ours, theirs = both(crop)
@@ -316,6 +317,39 @@ async def test_the_chart_paints_as_textual_styles_a_plain_widget() -> None:
         ours, theirs = both(Region(0, 0, *gantt.size))
         assert ours == theirs
         assert checked == 10
+
+
+async def test_covered_backgrounds_paint_as_textual_paints_them() -> None:
+    """The run screen and the body under the chart and the side panel paint their (covered)
+    backgrounds without Textual's styling pass: the same lines it would make, in a truecolor
+    theme, an ANSI theme and without colour."""
+    from textual.filter import Monochrome
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    from tui.app.screens.run import Body
+
+    app = replay_app("one-knife")
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        screen = _screen(app)
+        body = screen.query_one(Body)
+        checked = 0
+        for step in ("truecolor", "ansi", "monochrome"):
+            if step == "ansi":
+                app.theme = "ansi-dark"
+            elif step == "monochrome":
+                app._filters.append(Monochrome())
+            await pilot.pause()
+            for widget in (screen, body):
+                assert plain(widget)
+                width, height = widget.size
+                for crop in (Region(0, 0, width, height), Region(2, 1, width - 5, 3)):
+                    ours = [list(s) for s in widget.render_lines(crop)]
+                    theirs = [list(s) for s in Widget.render_lines(widget, crop)]
+                    assert ours == theirs, (step, widget, crop)
+                    checked += 1
+        assert checked == 12
 
 
 async def test_a_new_run_screen_makes_its_side_panel_once_at_its_size() -> None:

@@ -12,8 +12,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.screen import Screen
+from textual.strip import Strip
 
 from tui.app import panels
 from tui.app.messages import BackToTour, CursorMoved, LanguageChanged, Panned
@@ -22,6 +23,7 @@ from tui.app.panels import Moment
 from tui.app.sources import Host, Source
 from tui.app.widgets.gantt import Gantt
 from tui.app.widgets.key_bar import KeyBar
+from tui.app.widgets.plain import blank_lines, plain
 from tui.app.widgets.text_panel import TextPanel
 from tui.trace.timeline import Timeline
 
@@ -31,6 +33,15 @@ TICK = FASTEST
 
 SIDE_EVERY = 250_000_000
 """While live, the header and the figures are redrawn every 250 ms (ns), together."""
+
+
+class Body(Container):
+    """The chart and the side panel, which cover it: its own background is never seen."""
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if plain(self):  # see tui.app.widgets.plain
+            return blank_lines(self, crop)
+        return super().render_lines(crop)
 
 
 class RunScreen(Screen[None]):
@@ -118,12 +129,18 @@ class RunScreen(Screen[None]):
         yield TextPanel(id="banner")
         # No container per column: the side panel docks right and the axis docks under the
         # chart; each widget fewer is measurably less time to the first frame.
-        with Container(id="run-body"):
+        with Body(id="run-body"):
             # figures, cursor readout and narration in one panel of fixed height: one widget
             # to style and lay out, and no layout at all when the text grows or shrinks
             yield TextPanel(id="side", make=lambda w, h: self._side_text(self.now(), w, h))
             yield Gantt(self.store, row_height=2 if self.present else 1, id="gantt")
         yield KeyBar()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the header, the body and the key bar cover the screen: its background is not seen
+        if plain(self):
+            return blank_lines(self, crop)
+        return super().render_lines(crop)
 
     def _panel(self, name: str) -> TextPanel:
         return self.query_one(f"#{name}", TextPanel)

@@ -23,10 +23,10 @@ from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.style import Style as VisualStyle
 
 from scenarios.wire import FINAL_STATES, Kind, State
 from tui.app.messages import CursorMoved, Panned
+from tui.app.widgets.plain import background, plain
 from tui.report import glyphs, words
 from tui.report.glyphs import GLYPH, PROCESS_ALIVE
 from tui.report.headless import seconds
@@ -248,7 +248,7 @@ class Gantt(ScrollView, can_focus=True):
         self._painting = True
         self._batch, self._batched = {}, False
         try:
-            if self._plain():
+            if plain(self):
                 return self._paint(crop)
             return super().render_lines(crop)
         finally:
@@ -256,24 +256,9 @@ class Gantt(ScrollView, can_focus=True):
             self._painting = False
             self._batch = None
 
-    def _plain(self) -> bool:
-        """Nothing in the widget's styles for Textual's own line styling to add: no border,
-        outline, padding, tint, hatch or opacity. The rows already carry the background."""
-        styles = self.styles
-        return (
-            not any(edge for edge, _ in styles.border)
-            and not any(edge for edge, _ in styles.outline)
-            and not any(styles.padding)
-            and not styles.tint.a
-            and (not styles.has_rule("hatch") or styles.hatch == "none")
-            and self.opacity == 1.0
-            and styles.text_opacity == 1.0
-        )
-
     def _pad_style(self) -> Style:
         """The column under the scrollbar, padded as Textual pads it: the background alone."""
-        base, background = self.background_colors
-        return VisualStyle(background=base + background).rich_style
+        return background(self)
 
     def _changes(self, line_filter: LineFilter) -> bool:
         """Whether ``line_filter`` may change a row: ANSI-to-truecolor does not while every
