@@ -321,8 +321,9 @@ async def test_the_chart_paints_as_textual_styles_a_plain_widget() -> None:
 
 async def test_covered_backgrounds_paint_as_textual_paints_them() -> None:
     """The run screen and the body under the chart and the side panel paint their (covered)
-    backgrounds without Textual's styling pass: the same lines it would make, in a truecolor
-    theme, an ANSI theme and without colour."""
+    backgrounds without Textual's styling pass: the same lines it would make, in a dark and a
+    light truecolor theme, in colours of the app's own rules, in an ANSI theme and without
+    colour."""
     from textual.filter import Monochrome
     from textual.geometry import Region
     from textual.widget import Widget
@@ -335,8 +336,13 @@ async def test_covered_backgrounds_paint_as_textual_paints_them() -> None:
         screen = _screen(app)
         body = screen.query_one(Body)
         checked = 0
-        for step in ("truecolor", "ansi", "monochrome"):
-            if step == "ansi":
+        for step in ("truecolor", "light", "new colours", "ansi", "monochrome"):
+            if step == "light":
+                app.theme = "textual-light"
+            elif step == "new colours":  # new rules, the same theme and filters
+                app.stylesheet.add_source("RunScreen, Body { background: #402020; }")
+                app.refresh_css()
+            elif step == "ansi":
                 app.theme = "ansi-dark"
             elif step == "monochrome":
                 app._filters.append(Monochrome())
@@ -344,12 +350,15 @@ async def test_covered_backgrounds_paint_as_textual_paints_them() -> None:
             for widget in (screen, body):
                 assert plain(widget)
                 width, height = widget.size
-                for crop in (Region(0, 0, width, height), Region(2, 1, width - 5, 3)):
+                whole, part = Region(0, 0, width, height), Region(2, 1, width - 5, 3)
+                # each size twice, the last of a step first in the next: what is kept is
+                # what is asked for again, and a new theme or filter is not what was kept
+                for crop in (whole, part, part, whole):
                     ours = [list(s) for s in widget.render_lines(crop)]
                     theirs = [list(s) for s in Widget.render_lines(widget, crop)]
                     assert ours == theirs, (step, widget, crop)
                     checked += 1
-        assert checked == 12
+        assert checked == 40
 
 
 async def test_a_new_run_screen_makes_its_side_panel_once_at_its_size() -> None:

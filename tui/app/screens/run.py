@@ -23,7 +23,7 @@ from tui.app.panels import Moment
 from tui.app.sources import Host, Source
 from tui.app.widgets.gantt import Gantt
 from tui.app.widgets.key_bar import KeyBar
-from tui.app.widgets.plain import blank_lines, plain
+from tui.app.widgets.plain import Covered, plain
 from tui.app.widgets.text_panel import TextPanel
 from tui.trace.timeline import Timeline
 
@@ -38,9 +38,13 @@ SIDE_EVERY = 250_000_000
 class Body(Container):
     """The chart and the side panel, which cover it: its own background is never seen."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._covered = Covered()
+
     def render_lines(self, crop: Region) -> list[Strip]:
         if plain(self):  # see tui.app.widgets.plain
-            return blank_lines(self, crop)
+            return self._covered.lines(self, crop)
         return super().render_lines(crop)
 
 
@@ -119,6 +123,7 @@ class RunScreen(Screen[None]):
         """The recording the app was told about."""
         self._panels_size = Size(0, 0)
         """The screen's size when the header and the banner were last made."""
+        self._covered = Covered()
         self.pace = Pace()
         """Whether a moving chart's next frame is due (its CPU budget)."""
 
@@ -139,7 +144,7 @@ class RunScreen(Screen[None]):
     def render_lines(self, crop: Region) -> list[Strip]:
         # the header, the body and the key bar cover the screen: its background is not seen
         if plain(self):
-            return blank_lines(self, crop)
+            return self._covered.lines(self, crop)
         return super().render_lines(crop)
 
     def _panel(self, name: str) -> TextPanel:

@@ -38,11 +38,23 @@ def background(widget: Widget) -> Style:
     return VisualStyle(background=base + colour).rich_style
 
 
-def blank_lines(widget: Widget, crop: Region) -> list[Strip]:
-    """The lines of ``crop`` of a plain widget that draws nothing but its background, as
-    Textual paints them (its line filters applied), for a container or screen whose
-    children cover it."""
-    line = Strip.blank(crop.width, background(widget))
-    for line_filter in widget.get_line_filters():
-        line = line.apply_filter(line_filter, widget.background_colors[1])
-    return [line] * crop.height
+class Covered:
+    """The lines of a plain widget that draws nothing but its background, for a container or
+    screen whose children cover it: as Textual paints them (the app's line filters applied),
+    and kept while the width, the background and the filters stay (a live frame's partial
+    paints ask for them again and again)."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._line = Strip([])
+
+    def lines(self, widget: Widget, crop: Region) -> list[Strip]:
+        style = background(widget)
+        filters = tuple(widget.get_line_filters())
+        key = (crop.width, style, filters)
+        if key != self._key:
+            line = Strip.blank(crop.width, style)
+            for line_filter in filters:
+                line = line.apply_filter(line_filter, widget.background_colors[1])
+            self._key, self._line = key, line
+        return [self._line] * crop.height
