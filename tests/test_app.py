@@ -422,3 +422,33 @@ async def test_the_charts_component_styles_follow_classes_and_themes_not_focus()
         app.refresh_css()  # new rules, the same classes
         await pilot.pause()
         assert colour("running") == "#123456"
+
+
+async def test_a_panel_repaints_only_the_rows_its_new_text_changed() -> None:
+    """A new text for the side panel (as a live run's figures every 250 ms) repaints the rows
+    that differ, and the panel then looks as it does painted whole."""
+    from tui.app.widgets.text_panel import TextPanel
+
+    app = replay_app("one-knife")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        side = _screen(app).query_one("#side", TextPanel)
+        asked: list[int] = []
+        drawn = side.render_line
+
+        def counted(y: int) -> object:
+            asked.append(y)
+            return drawn(y)
+
+        side.render_line = counted  # type: ignore[assignment, method-assign]
+        changed = side.content.copy()
+        changed.highlight_words(["parallelism"], style="bold red")  # one row: a new style
+        side.content = changed
+        await pilot.pause()
+        row = next(y for y, line in enumerate(side._strips) if "parallelism" in line.text)
+        assert asked == [row]
+        partly = [list(s) for s in app.screen._compositor.render_strips()]
+        side.refresh()
+        await pilot.pause()
+        assert [list(s) for s in app.screen._compositor.render_strips()] == partly
+        assert len(asked) > 1  # the whole panel, this time
