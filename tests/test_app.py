@@ -452,3 +452,23 @@ async def test_a_panel_repaints_only_the_rows_its_new_text_changed() -> None:
         await pilot.pause()
         assert [list(s) for s in app.screen._compositor.render_strips()] == partly
         assert len(asked) > 1  # the whole panel, this time
+
+
+async def test_a_panel_sized_by_its_text_grows_when_its_text_wraps_to_more_rows() -> None:
+    """The banner's height follows its text: a line that wraps to more rows lays the screen
+    out again, though it has no more line breaks than the text before."""
+    from rich.text import Text
+
+    from tui.app.widgets.text_panel import TextPanel
+
+    app = replay_app("one-knife")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        banner = _screen(app).query_one("#banner", TextPanel)
+        banner.display = True
+        banner.content = Text("short")
+        await pilot.pause()
+        assert banner.size.height == 1
+        banner.content = Text("a failure that says a great deal more " * 3)  # no line break
+        await pilot.pause()
+        assert banner.size.height == len(banner._strips) == 2  # 114 characters in 60 columns

@@ -67,8 +67,8 @@ class TextPanel(Widget):
             self.refresh()
             return
         rows = self._rows()
-        if len(rows) != len(shown):
-            self.refresh()
+        if len(rows) != len(shown):  # wrapped to another number of rows
+            self.refresh(layout=sized_by_text)
             return
         y = 0
         for differs, run in groupby(a != b for a, b in zip(rows, shown, strict=True)):
