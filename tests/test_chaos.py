@@ -125,8 +125,12 @@ def test_a_signal_at_a_random_moment(
     assert wait_gone(tree, within=3) == [], f"{what} after {after:.2f} s: left behind"
     assert record.exists(), "no recording at all"
     store = formats.load(record)  # whole lines only: it always opens
-    if what != "SIGKILL" or after > 2.0:  # streamed: events older than 1 s by the 0.5 s flush
-        assert store.events > 0, f"{what} after {after:.2f} s: nothing recorded"
+    # a worker killed while it was still starting (the suite's load delays a spawned kitchen
+    # by up to ~0.7 s) had measured nothing: no actor, so no event to keep
+    started = what != "worker SIGKILL" or bool(store.actors)
+    assert started or after < 2.0, f"{what} after {after:.2f} s: no actor recorded"
+    if started and (what != "SIGKILL" or after > 2.0):  # streamed: events older than 1 s by
+        assert store.events > 0, f"{what} after {after:.2f} s: nothing recorded"  # 0.5 s flush
     ENDS[f"{'app' if in_app else 'headless'} {what}"] += 1
 
 
