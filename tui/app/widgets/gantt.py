@@ -27,6 +27,7 @@ from textual.strip import Strip
 from scenarios.wire import FINAL_STATES, Kind, State
 from tui.app.messages import CursorMoved, Panned
 from tui.app.widgets.plain import background, plain
+from tui.app.widgets.repaint import refresh_rows
 from tui.report import glyphs, words
 from tui.report.glyphs import GLYPH, PROCESS_ALIVE
 from tui.report.headless import seconds
@@ -351,12 +352,7 @@ class Gantt(ScrollView, can_focus=True):
             self._frame_size = self._frame_geometry = None
             self._batch = None
             self._diffing = False
-        y = 0
-        for differs, run in groupby(changed):  # one region per run of changed rows
-            n = len(list(run))
-            if differs:
-                self.refresh(Region(0, y, width, n))
-            y += n
+        refresh_rows(self, changed, width)
 
     def set_cursor(self, t: int | None, lane: int | None = None) -> None:
         self.cursor = t

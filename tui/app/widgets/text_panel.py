@@ -1,5 +1,5 @@
 """A panel of Rich text that repaints only the rows its new text changed, and lays out only
-when its number of lines does and its height follows its text: the side panel is rewritten
+when its number of rows does and its height follows its text: the side panel is rewritten
 four times a second in a live run, mostly in its few lines of figures.
 
 Its rows are Rich's own rendering of the text (padded with the background, without the
@@ -20,7 +20,6 @@ first frame).
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import groupby
 
 from rich.console import Console
 from rich.segment import Segment
@@ -30,6 +29,8 @@ from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
+
+from tui.app.widgets.repaint import refresh_rows
 
 
 class TextPanel(Widget):
@@ -60,22 +61,14 @@ class TextPanel(Widget):
         self._strips_key = None
         sizing = self.styles.height
         sized_by_text = sizing is None or sizing.is_auto
-        if sized_by_text and old.plain.count("\n") != new.plain.count("\n"):
-            self.refresh(layout=True)
-            return
         if shown is None or not width or not self.is_mounted:
-            self.refresh()
-            return
-        rows = self._rows()
-        if len(rows) != len(shown):  # wrapped to another number of rows
             self.refresh(layout=sized_by_text)
             return
-        y = 0
-        for differs, run in groupby(a != b for a, b in zip(rows, shown, strict=True)):
-            n = len(list(run))
-            if differs:
-                self.refresh(Region(0, y, width, n))
-            y += n
+        rows = self._rows()
+        if len(rows) != len(shown):  # another number of rows: a panel sized by them lays out
+            self.refresh(layout=sized_by_text)
+            return
+        refresh_rows(self, (a != b for a, b in zip(rows, shown, strict=True)), width)
 
     def render(self) -> Text:
         return self.content
